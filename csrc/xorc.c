@@ -1,0 +1,91 @@
+/*
+ * xorc.c — the compiled core: status messages, size checks, and the math of
+ * xorc_kernels.h instantiated for double (_d) and float (_s).
+ */
+#include "xorc.h"
+
+#include <math.h>
+#include <stdint.h>
+
+const char *xorc_strerror(int status)
+{
+    switch (status) {
+    case XORC_OK:
+        return "success";
+    case XORC_ERR_NULL:
+        return "a required buffer is NULL, or only one of the two biases is given";
+    case XORC_ERR_SIZE:
+        return "a dimension is zero, or a buffer size overflows size_t";
+    case XORC_ERR_LR:
+        return "the learning rate must be finite and positive";
+    case XORC_ERR_WORKSPACE:
+        return "the workspace is shorter than xorc_train_workspace_len()";
+    default:
+        return "unknown status code";
+    }
+}
+
+/* a * b, stored in *product, unless it exceeds `limit` (then 0 is returned). */
+static int mul_within(size_t a, size_t b, size_t limit, size_t *product)
+{
+    if (b != 0 && a > limit / b) {
+        return 0;
+    }
+    *product = a * b;
+    return 1;
+}
+
+/*
+ * Every dimension is at least 1 and every buffer of these sizes, counted in
+ * bytes of the wider type (double), fits in size_t.
+ */
+static int sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
+{
+    const size_t limit = SIZE_MAX / sizeof(double);
+    size_t unused;
+    if (n == 0 || n_in == 0 || n_hidden == 0 || n_out == 0) {
+        return 0;
+    }
+    return mul_within(n, n_in, limit, &unused)
+        && mul_within(n, n_hidden, limit, &unused)
+        && mul_within(n, n_out, limit, &unused)
+        && mul_within(n_in, n_hidden, limit, &unused)
+        && mul_within(n_hidden, n_out, limit, &unused);
+}
+
+size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
+{
+    /* dW1 (n_in·n_hidden), dW2 (n_hidden·n_out), db1, db2, h, o, delta. */
+    const size_t limit = SIZE_MAX / sizeof(double);
+    size_t w1, w2;
+    if (!sizes_ok(1, n_in, n_hidden, n_out)
+        || !mul_within(n_in, n_hidden, limit, &w1)
+        || !mul_within(n_hidden, n_out, limit, &w2)) {
+        return 0;
+    }
+    size_t total = w1;
+    const size_t parts[] = {w2, n_hidden, n_out, n_hidden, n_out, n_out};
+    for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+        if (parts[p] > limit - total) {
+            return 0;
+        }
+        total += parts[p];
+    }
+    return total;
+}
+
+#define REAL double
+#define EXP exp
+#define FN(name) name##_d
+#include "xorc_kernels.h"
+#undef REAL
+#undef EXP
+#undef FN
+
+#define REAL float
+#define EXP expf
+#define FN(name) name##_s
+#include "xorc_kernels.h"
+#undef REAL
+#undef EXP
+#undef FN

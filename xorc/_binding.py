@@ -1,0 +1,177 @@
+"""The boundary between numpy and the compiled core (``xorc._ffi``).
+
+Arrays reach C without copies through ``ffi.from_buffer``, which reinterprets
+bytes without looking at them: so every array is checked here, once, for its
+dtype, C-contiguity, shape and (for outputs) writability before its address is
+taken. Callers pass arrays already converted by ``xorc._validate``; a check
+failing here is a bug in xorc or a misuse of this private module, and raises
+instead of letting C read or write out of bounds.
+
+cffi releases the GIL around every call into the core, so these functions let
+other Python threads run while C trains.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from ._ffi import ffi, lib
+
+
+class _Precision(NamedTuple):
+    ctype: str
+    forward: object
+    loss: object
+    backward: object
+    update: object
+    train: object
+
+
+_PRECISIONS = {
+    np.dtype(np.float64): _Precision(
+        "double", lib.xorc_forward_d, lib.xorc_loss_d, lib.xorc_backward_d, lib.xorc_update_d, lib.xorc_train_d
+    ),
+    np.dtype(np.float32): _Precision(
+        "float", lib.xorc_forward_s, lib.xorc_loss_s, lib.xorc_backward_s, lib.xorc_update_s, lib.xorc_train_s
+    ),
+}
+
+
+def _precision(array: np.ndarray) -> _Precision:
+    try:
+        return _PRECISIONS[array.dtype]
+    except (AttributeError, KeyError):
+        raise TypeError(f"expected a float32 or float64 numpy array, got {type(array).__name__}") from None
+
+
+def _buffer(name: str, array: Optional[np.ndarray], kind: _Precision, shape: tuple, writable: bool = False):
+    """The C pointer to `array`'s data, after checking everything C relies on."""
+    if array is None:
+        return ffi.NULL
+    if not isinstance(array, np.ndarray) or _PRECISIONS.get(array.dtype) is not kind:
+        raise TypeError(f"{name} must be a numpy array of {kind.ctype}")
+    if array.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {array.shape}")
+    if not array.flags.c_contiguous:
+        raise ValueError(f"{name} must be C-contiguous")
+    if writable and not array.flags.writeable:
+        raise ValueError(f"{name} is read-only, but the core writes its result there")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty")
+    return ffi.from_buffer(kind.ctype + "[]", array, require_writable=writable)
+
+
+def _check(status: int, function: str) -> None:
+    if status != lib.XORC_OK:
+        raise ValueError(f"{function}: {ffi.string(lib.xorc_strerror(status)).decode()}")
+
+
+def _biases(b1, b2) -> bool:
+    if (b1 is None) != (b2 is None):
+        raise ValueError("b1 and b2 must be given together, or both be None")
+    return b1 is not None
+
+
+def forward(X, W1, W2, b1=None, b2=None):
+    """(hidden, out) of the network (W1, W2, b1, b2) on the rows of X."""
+    kind = _precision(W1)
+    _biases(b1, b2)
+    n, n_in = X.shape
+    hidden_units, n_out = W2.shape
+    hidden = np.empty((n, hidden_units), dtype=W1.dtype)
+    out = np.empty((n, n_out), dtype=W1.dtype)
+    _check(
+        kind.forward(
+            _buffer("hidden", hidden, kind, (n, hidden_units), writable=True),
+            _buffer("out", out, kind, (n, n_out), writable=True),
+            _buffer("X", X, kind, (n, n_in)),
+            _buffer("W1", W1, kind, (n_in, hidden_units)),
+            _buffer("b1", b1, kind, (hidden_units,)),
+            _buffer("W2", W2, kind, (hidden_units, n_out)),
+            _buffer("b2", b2, kind, (n_out,)),
+            n, n_in, hidden_units, n_out,
+        ),
+        "xorc_forward",
+    )
+    return hidden, out
+
+
+def loss(out, y) -> float:
+    """The sum of squared errors between outputs and targets."""
+    kind = _precision(out)
+    result = ffi.new(kind.ctype + "*")
+    _check(kind.loss(result, _buffer("out", out, kind, out.shape), _buffer("y", y, kind, out.shape), *out.shape), "xorc_loss")
+    return float(result[0])
+
+
+def backward(X, y, hidden, out, W2, bias: bool):
+    """The SSE's gradients (dW1, dW2, db1, db2), the biases' None when bias is False."""
+    kind = _precision(W2)
+    n, n_in = X.shape
+    hidden_units, n_out = W2.shape
+    dW1 = np.empty((n_in, hidden_units), dtype=W2.dtype)
+    dW2 = np.empty((hidden_units, n_out), dtype=W2.dtype)
+    db1 = np.empty(hidden_units, dtype=W2.dtype) if bias else None
+    db2 = np.empty(n_out, dtype=W2.dtype) if bias else None
+    delta = np.empty((n, n_out), dtype=W2.dtype)
+    _check(
+        kind.backward(
+            _buffer("dW1", dW1, kind, (n_in, hidden_units), writable=True),
+            _buffer("db1", db1, kind, (hidden_units,), writable=True),
+            _buffer("dW2", dW2, kind, (hidden_units, n_out), writable=True),
+            _buffer("db2", db2, kind, (n_out,), writable=True),
+            _buffer("delta", delta, kind, (n, n_out), writable=True),
+            _buffer("X", X, kind, (n, n_in)),
+            _buffer("y", y, kind, (n, n_out)),
+            _buffer("hidden", hidden, kind, (n, hidden_units)),
+            _buffer("out", out, kind, (n, n_out)),
+            _buffer("W2", W2, kind, (hidden_units, n_out)),
+            n, n_in, hidden_units, n_out,
+        ),
+        "xorc_backward",
+    )
+    return dW1, dW2, db1, db2
+
+
+def update(W, grad, lr: float) -> None:
+    """W <- W - lr * grad, in place."""
+    kind = _precision(W)
+    _check(
+        kind.update(_buffer("W", W, kind, W.shape, writable=True), _buffer("grad", grad, kind, W.shape), W.size, lr),
+        "xorc_update",
+    )
+
+
+def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
+    """Scratch space for ``train`` on networks of this shape."""
+    length = lib.xorc_train_workspace_len(n_in, hidden_units, n_out)
+    if length == 0:
+        raise ValueError(f"no workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})")
+    return np.empty(length, dtype=dtype)
+
+
+def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
+    """`steps` gradient-descent steps in place on (W1, W2, b1, b2); the SSE after them."""
+    kind = _precision(W1)
+    _biases(b1, b2)
+    n, n_in = X.shape
+    hidden_units, n_out = W2.shape
+    result = ffi.new(kind.ctype + "*")
+    _check(
+        kind.train(
+            _buffer("W1", W1, kind, (n_in, hidden_units), writable=True),
+            _buffer("b1", b1, kind, (hidden_units,), writable=True),
+            _buffer("W2", W2, kind, (hidden_units, n_out), writable=True),
+            _buffer("b2", b2, kind, (n_out,), writable=True),
+            result,
+            _buffer("work", work, kind, work.shape, writable=True),
+            work.size,
+            _buffer("X", X, kind, (n, n_in)),
+            _buffer("y", y, kind, (n, n_out)),
+            n, n_in, hidden_units, n_out, lr, steps,
+        ),
+        "xorc_train",
+    )
+    return float(result[0])

@@ -1,0 +1,45 @@
+"""The cffi build script: compiles csrc/ into the extension module ``xorc._ffi``.
+
+cffi's out-of-line API mode: ``setup.py`` names this file in ``cffi_modules``, and
+setuptools compiles the C sources together with the wrapper cffi generates. The
+C declarations are read from the public header (between its ``cdef-begin`` and
+``cdef-end`` markers), so the header is their one source of truth.
+"""
+
+import os
+import sys
+
+from cffi import FFI
+
+CSRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "csrc")
+
+
+def public_declarations(header_path: str) -> str:
+    """The part of the header between the cdef markers, which cffi can parse."""
+    with open(header_path, encoding="utf-8") as header:
+        text = header.read()
+    begin = text.index("/* cdef-begin")
+    end = text.index("/* cdef-end */")
+    return text[text.index("\n", begin) + 1 : end]
+
+
+def compile_args() -> list:
+    """Exact IEEE arithmetic: no fused multiply-add contraction, no fast-math."""
+    if sys.platform == "win32":
+        return ["/O2", "/fp:precise"]
+    return ["-std=c99", "-O2", "-ffp-contract=off"]
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(public_declarations(os.path.join(CSRC, "xorc.h")))
+ffibuilder.set_source(
+    "xorc._ffi",
+    '#include "xorc.h"',
+    sources=["csrc/xorc.c"],
+    include_dirs=["csrc"],
+    extra_compile_args=compile_args(),
+    libraries=[] if sys.platform == "win32" else ["m"],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

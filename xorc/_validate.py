@@ -1,0 +1,107 @@
+"""Checks and conversions of user input, done once where it enters xorc.
+
+Every check raises TypeError (a value of the wrong kind) or ValueError (a value
+out of range) with a message that names the argument, before anything changes.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+DTYPES = ("float32", "float64")
+
+
+def dtype(value: Any) -> np.dtype:
+    """The computing precision: float32 or float64, given by name or numpy dtype."""
+    try:
+        resolved = np.dtype(value)
+    except TypeError:
+        raise TypeError(f"dtype must be 'float32' or 'float64', got {value!r}") from None
+    if resolved.name not in DTYPES:
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {value!r}")
+    return resolved
+
+
+def real_array(name: str, value: Any) -> np.ndarray:
+    """`value` as a numpy array of real numbers (bool, int or float), unconverted."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name} is not a rectangular array of numbers: {error}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    return array
+
+
+def finite(name: str, array: np.ndarray) -> None:
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinity")
+
+
+def matrix(name: str, value: Any, dtype: np.dtype, columns: int | None = None) -> np.ndarray:
+    """A 2-D, finite, C-contiguous array of `dtype` with at least one row.
+
+    Lists, int arrays, and non-contiguous or Fortran-ordered arrays are copied into
+    that form; an array that is already in it is returned as it is.
+    """
+    array = real_array(name, value)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (rows, columns), got {array.ndim}-D shape {array.shape}")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} has no rows")
+    if array.shape[1] == 0:
+        raise ValueError(f"{name} has no columns")
+    if columns is not None and array.shape[1] != columns:
+        raise ValueError(f"{name} must have {columns} columns, got {array.shape[1]}")
+    finite(name, array)
+    return np.ascontiguousarray(array, dtype=dtype)
+
+
+def vector(name: str, value: Any, dtype: np.dtype, length: int) -> np.ndarray:
+    """A 1-D, finite, C-contiguous array of `dtype` and the given length."""
+    array = real_array(name, value)
+    if array.shape != (length,):
+        raise ValueError(f"{name} must have shape ({length},), got {array.shape}")
+    finite(name, array)
+    return np.ascontiguousarray(array, dtype=dtype)
+
+
+def samples(X: Any, y: Any, dtype: np.dtype, n_in: int | None = None, n_out: int | None = None):
+    """Training rows X (n, n_in) and targets y (n, n_out) in the given precision."""
+    X = matrix("X", X, dtype, n_in)
+    y = matrix("y", y, dtype, n_out)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y has {y.shape[0]} rows but X has {X.shape[0]}; they must match")
+    return X, y
+
+
+def integer(name: str, value: Any, minimum: int = 0, maximum: int = 2**63 - 1) -> int:
+    """A whole number in [minimum, maximum], from a Python or numpy integer (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    if value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value}")
+    return int(value)
+
+
+def learning_rate(value: Any) -> float:
+    """A finite, positive learning rate."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"lr must be a number, got {type(value).__name__} {value!r}")
+    lr = float(value)
+    if not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a finite number greater than 0, got {value!r}")
+    return lr
+
+
+def seed(value: Any) -> int:
+    """A seed for numpy's RandomState: an integer in [0, 2**32 - 1]."""
+    return integer("seed", value, maximum=2**32 - 1)

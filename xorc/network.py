@@ -1,0 +1,194 @@
+"""The Network: weights, and the operations of the compiled core on them."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from . import _binding, _validate
+
+Callback = Callable[[int, float], Any]
+
+
+class Network:
+    """A two-layer sigmoid network: out = sigmoid(sigmoid(X·W1 + b1)·W2 + b2).
+
+    W1 has shape (n_in, hidden) and W2 (hidden, n_out); the biases b1 (hidden,)
+    and b2 (n_out,) are optional (the seed program has none). The weights' dtype,
+    float32 or float64, is the precision every computation runs in. The network
+    owns copies of the arrays it is given; its attributes are read-only views
+    that follow training.
+    """
+
+    def __init__(self, W1: Any, W2: Any, b1: Any = None, b2: Any = None) -> None:
+        arrays = [_validate.real_array(name, value) for name, value in (("W1", W1), ("W2", W2))]
+        if (b1 is None) != (b2 is None):
+            raise ValueError("b1 and b2 must be given together, or both be None")
+        if b1 is not None:
+            arrays += [_validate.real_array("b1", b1), _validate.real_array("b2", b2)]
+        dtype = np.result_type(*arrays)
+        if dtype.kind != "f":
+            dtype = np.dtype(np.float64)
+        dtype = _validate.dtype(dtype)
+        W1 = _validate.matrix("W1", arrays[0], dtype)
+        W2 = _validate.matrix("W2", arrays[1], dtype)
+        if W2.shape[0] != W1.shape[1]:
+            raise ValueError(
+                f"W1 {W1.shape} and W2 {W2.shape} do not chain: W2 needs {W1.shape[1]} rows, one per hidden unit"
+            )
+        self._W1 = W1.copy()
+        self._W2 = W2.copy()
+        self._b1 = self._b2 = None
+        if b1 is not None:
+            self._b1 = _validate.vector("b1", arrays[2], dtype, W1.shape[1]).copy()
+            self._b2 = _validate.vector("b2", arrays[3], dtype, W2.shape[1]).copy()
+        #: (step, loss) after every log point of every ``fit``, steps counted from the start.
+        self.history: list[tuple[int, float]] = []
+        #: the number of gradient-descent steps this network has been trained for.
+        self.steps_trained = 0
+
+    @classmethod
+    def random(
+        cls,
+        n_in: int = 2,
+        hidden: int = 3,
+        n_out: int = 1,
+        seed: int = 1234,
+        dtype: Any = "float64",
+        bias: bool = False,
+    ) -> "Network":
+        """Weights drawn as the seed program draws them.
+
+        W1 = RandomState(seed).uniform(-1, 1, (n_in, hidden)), then W2 from the same
+        generator with shape (hidden, n_out), then (with bias=True) b1 and b2 the same
+        way, all in float64 and then cast to `dtype`.
+        """
+        n_in = _validate.integer("n_in", n_in, minimum=1)
+        hidden = _validate.integer("hidden", hidden, minimum=1)
+        n_out = _validate.integer("n_out", n_out, minimum=1)
+        dtype = _validate.dtype(dtype)
+        rng = np.random.RandomState(_validate.seed(seed))
+        W1 = rng.uniform(-1.0, 1.0, (n_in, hidden))
+        W2 = rng.uniform(-1.0, 1.0, (hidden, n_out))
+        b1 = b2 = None
+        if bias:
+            b1 = rng.uniform(-1.0, 1.0, hidden)
+            b2 = rng.uniform(-1.0, 1.0, n_out)
+        return cls(*(None if a is None else a.astype(dtype) for a in (W1, W2, b1, b2)))
+
+    # The weights, as read-only views of the arrays that training updates.
+    @property
+    def W1(self) -> np.ndarray:
+        return _read_only(self._W1)
+
+    @property
+    def W2(self) -> np.ndarray:
+        return _read_only(self._W2)
+
+    @property
+    def b1(self) -> Optional[np.ndarray]:
+        return None if self._b1 is None else _read_only(self._b1)
+
+    @property
+    def b2(self) -> Optional[np.ndarray]:
+        return None if self._b2 is None else _read_only(self._b2)
+
+    @property
+    def bias(self) -> bool:
+        return self._b1 is not None
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._W1.dtype
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(n_in, hidden, n_out)."""
+        return (self._W1.shape[0], self._W1.shape[1], self._W2.shape[1])
+
+    def __repr__(self) -> str:
+        n_in, hidden, n_out = self.shape
+        bias = ", bias=True" if self.bias else ""
+        return f"<xorc.Network {n_in}-{hidden}-{n_out} {self.dtype.name}{bias}, {self.steps_trained} steps trained>"
+
+    def _inputs(self, X: Any) -> np.ndarray:
+        return _validate.matrix("X", X, self.dtype, self.shape[0])
+
+    def _samples(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        return _validate.samples(X, y, self.dtype, self.shape[0], self.shape[2])
+
+    def _check_weights(self) -> None:
+        for name in ("W1", "W2", "b1", "b2"):
+            array = getattr(self, "_" + name)
+            if array is not None and not np.all(np.isfinite(array)):
+                raise ValueError(f"the network's {name} contains NaN or infinity (did training diverge?)")
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The network's outputs (n, n_out) for the rows of X (n, n_in)."""
+        X = self._inputs(X)
+        return _binding.forward(X, self._W1, self._W2, self._b1, self._b2)[1]
+
+    def loss(self, X: Any, y: Any) -> float:
+        """The sum of squared errors, sum((y - predict(X))**2)."""
+        X, y = self._samples(X, y)
+        out = _binding.forward(X, self._W1, self._W2, self._b1, self._b2)[1]
+        return _binding.loss(out, y)
+
+    def gradients(self, X: Any, y: Any) -> tuple[np.ndarray, ...]:
+        """The SSE's gradients, one per parameter: (dW1, dW2), then (db1, db2) with biases."""
+        X, y = self._samples(X, y)
+        hidden, out = _binding.forward(X, self._W1, self._W2, self._b1, self._b2)
+        dW1, dW2, db1, db2 = _binding.backward(X, y, hidden, out, self._W2, self.bias)
+        return (dW1, dW2, db1, db2) if self.bias else (dW1, dW2)
+
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        lr: float = 0.01,
+        steps: int = 60000,
+        log_every: int = 10000,
+        callback: Optional[Callback] = None,
+    ) -> list[tuple[int, float]]:
+        """Full-batch gradient descent on the SSE, in place; returns the history.
+
+        The history holds (step, loss) at step 0, at every multiple of `log_every`
+        and at the last step, `loss` being the SSE after `step` updates
+        (log_every=0: only the first and the last). `callback(step, loss)` is called
+        at each of those points; when it returns a true value, training stops
+        there. The steps between two points run in one call into C.
+        """
+        X, y = self._samples(X, y)
+        lr = _validate.learning_rate(lr)
+        if not (np.isfinite(self.dtype.type(lr)) and self.dtype.type(lr) > 0):
+            raise ValueError(f"lr {lr!r} is out of the range of {self.dtype.name}")
+        steps = _validate.integer("steps", steps)
+        log_every = _validate.integer("log_every", log_every)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+        self._check_weights()
+
+        work = _binding.workspace(*self.shape, self.dtype)
+        history: list[tuple[int, float]] = []
+        done = next_point = 0
+        while True:
+            # Train up to the next log point in one C call (no steps for the first point).
+            loss = _binding.train(self._W1, self._W2, self._b1, self._b2, X, y, lr, next_point - done, work)
+            self.steps_trained += next_point - done
+            done = next_point
+            history.append((done, loss))
+            if not self.history or self.history[-1][0] != self.steps_trained:
+                self.history.append((self.steps_trained, loss))
+            if callback is not None and callback(done, loss):
+                break
+            if done == steps:
+                break
+            next_point = min(done + log_every, steps) if log_every else steps
+        return history
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view

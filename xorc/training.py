@@ -1,0 +1,55 @@
+"""``xorc.train``: the seed program's job, with every setting open."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Optional
+
+from . import _validate
+from .data import truth_table
+from .network import Callback, Network
+
+
+def progress_line(step: int, loss: float) -> str:
+    """The line printed at a log point: the step and the SSE after it."""
+    return f"step {step:>8}  loss {loss:.10f}"
+
+
+def train(
+    X: Any = None,
+    y: Any = None,
+    *,
+    hidden: int = 3,
+    lr: float = 0.01,
+    steps: int = 60000,
+    seed: int = 1234,
+    dtype: Any = "float64",
+    log_every: int = 10000,
+    callback: Optional[Callback] = None,
+    verbose: bool = False,
+    bias: bool = False,
+) -> Network:
+    """Train a fresh network on (X, y) and return it; the defaults are the seed program.
+
+    X and y default to the XOR truth table; n_in and n_out come from their shapes.
+    The weights are drawn by ``Network.random(n_in, hidden, n_out, seed, dtype, bias)``,
+    then trained by ``Network.fit``; the network's ``history`` holds the loss at
+    each log point. With verbose=True a progress line is printed at each of them.
+    """
+    if X is None and y is None:
+        X, y = truth_table("xor")
+    elif X is None or y is None:
+        raise ValueError("X and y must be given together (or neither, for the XOR table)")
+    dtype = _validate.dtype(dtype)
+    X, y = _validate.samples(X, y, dtype)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    net = Network.random(X.shape[1], hidden, y.shape[1], seed=seed, dtype=dtype, bias=bias)
+
+    def report(step: int, loss: float) -> Any:
+        if verbose:
+            print(progress_line(step, loss), file=sys.stdout, flush=True)
+        return callback(step, loss) if callback is not None else None
+
+    net.fit(X, y, lr=lr, steps=steps, log_every=log_every, callback=report)
+    return net
