@@ -161,7 +161,7 @@ class Network:
         """
         X, y = self._samples(X, y)
         lr = _validate.learning_rate(lr)
-        if not (np.isfinite(self.dtype.type(lr)) and self.dtype.type(lr) > 0):
+        if not lr_fits(lr, self.dtype):
             raise ValueError(f"lr {lr!r} is out of the range of {self.dtype.name}")
         steps = _validate.integer("steps", steps)
         log_every = _validate.integer("log_every", log_every)
@@ -186,6 +186,13 @@ class Network:
                 break
             next_point = min(done + log_every, steps) if log_every else steps
         return history
+
+
+def lr_fits(lr: float, dtype: np.dtype) -> bool:
+    """Whether lr stays finite and positive when rounded to `dtype`."""
+    with np.errstate(over="ignore", under="ignore"):
+        rounded = dtype.type(lr)
+    return bool(np.isfinite(rounded) and rounded > 0)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

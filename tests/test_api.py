@@ -1,0 +1,101 @@
+"""The public API's contract: inputs it accepts, fit's history and callback, tables."""
+
+import numpy as np
+import pytest
+
+import xorc
+from xorc import _binding
+
+X, Y = xorc.truth_table("xor")
+
+
+def test_version():
+    assert isinstance(xorc.__version__, str) and xorc.__version__.count(".") == 2
+
+
+@pytest.mark.parametrize("name, inputs, targets", [
+    ("xor", [[1, 0], [0, 0], [0, 1], [1, 1]], [1, 0, 1, 0]),
+    ("and", [[1, 0], [0, 0], [0, 1], [1, 1]], [0, 0, 0, 1]),
+    ("or", [[1, 0], [0, 0], [0, 1], [1, 1]], [1, 0, 1, 1]),
+    ("nand", [[1, 0], [0, 0], [0, 1], [1, 1]], [1, 1, 1, 0]),
+    ("nor", [[1, 0], [0, 0], [0, 1], [1, 1]], [0, 1, 0, 0]),
+    ("xnor", [[1, 0], [0, 0], [0, 1], [1, 1]], [0, 1, 0, 1]),
+    ("parity3", [[0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 1, 1], [1, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1]],
+     [0, 1, 1, 0, 1, 0, 0, 1]),
+])
+def test_truth_tables(name, inputs, targets):
+    table_X, table_y = xorc.truth_table(name)
+    assert table_X.dtype == np.float64 and table_y.dtype == np.float64
+    assert table_X.tolist() == inputs
+    assert table_y.tolist() == [[t] for t in targets]
+
+
+def test_inputs_accepted_as_numpy_users_pass_them():
+    net = xorc.Network.random()
+    expected = net.predict(X)
+    seed_X = np.asarray([[1, 0], [0, 0], [0, 1], [1, 1]])  # int, as in the seed program
+    fortran = np.asfortranarray(X)
+    strided = np.repeat(X, 2, axis=0)[::2]
+    assert not fortran.flags.c_contiguous and not strided.flags.c_contiguous
+    for value in (X.tolist(), seed_X, fortran, strided, X.astype(np.float32), X.astype(bool)):
+        np.testing.assert_array_equal(net.predict(value), expected)
+
+
+def test_fit_history_points_and_steps():
+    net = xorc.Network.random()
+    history = net.fit(X, Y, steps=2500, log_every=1000)
+    assert [step for step, _ in history] == [0, 1000, 2000, 2500]
+    assert history[-1][1] == pytest.approx(net.loss(X, Y), abs=0)
+    assert net.steps_trained == 2500
+    assert net.fit(X, Y, steps=100, log_every=0) == [(0, history[-1][1]), (100, net.loss(X, Y))]
+    assert [step for step, _ in net.history] == [0, 1000, 2000, 2500, 2600]
+
+
+def test_fit_zero_steps_changes_nothing():
+    net = xorc.Network.random()
+    before = net.W1.copy()
+    assert net.fit(X, Y, steps=0) == [(0, net.loss(X, Y))]
+    np.testing.assert_array_equal(net.W1, before)
+
+
+def test_callback_sees_each_point_and_can_stop():
+    seen = []
+    net = xorc.train(steps=60000, log_every=10000, callback=lambda step, loss: seen.append(step) or step >= 20000)
+    assert seen == [0, 10000, 20000]
+    assert net.steps_trained == 20000
+    straight = xorc.train(steps=20000)
+    assert net.W1.tobytes() == straight.W1.tobytes()
+
+
+def test_one_c_call_per_log_point(monkeypatch):
+    calls = []
+    real_train = _binding.train
+
+    def counting(*args):
+        calls.append(args[7])  # the number of steps in this call
+        return real_train(*args)
+
+    monkeypatch.setattr(_binding, "train", counting)
+    xorc.train(steps=60000, log_every=10000)
+    assert calls == [0] + [10000] * 6
+
+
+def test_verbose_prints_progress(capsys):
+    xorc.train(steps=200, log_every=100, verbose=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["0", "100", "200"]
+
+
+def test_train_other_tables_and_shapes():
+    X3, y3 = xorc.truth_table("parity3")
+    net = xorc.train(X3, y3, hidden=8, lr=0.5, steps=20000, seed=3, bias=True)
+    assert net.shape == (3, 8, 1) and net.bias
+    assert np.all((net.predict(X3) > 0.5) == (y3 > 0.5))
+    Xa, ya = xorc.truth_table("and")
+    assert np.all((xorc.train(Xa, ya, steps=20000, lr=0.5).predict(Xa) > 0.5) == (ya > 0.5))
+
+
+def test_mixed_precision_weights_promote():
+    net = xorc.Network(np.ones((2, 3), np.float32), np.ones((3, 1), np.float64))
+    assert net.dtype == np.float64
+    assert xorc.Network([[1, 2]], [[1], [2]]).dtype == np.float64

@@ -1,0 +1,86 @@
+"""The xorc command: output, --json, and one-line errors with exit status 2."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from test_seed_program import FINAL_OUTPUTS, SSE_EVERY_10000
+from xorc.cli import main
+
+
+def test_default_run_prints_progress_and_table(capsys):
+    assert main(["train"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    progress = [line.split() for line in lines if line.startswith("step")]
+    assert [int(words[1]) for words in progress] == list(range(0, 60001, 10000))
+    np.testing.assert_allclose([float(words[3]) for words in progress], SSE_EVERY_10000, atol=1e-10)
+    rows = [line.split() for line in lines[lines.index("") + 2:]]
+    assert [words[:2] for words in rows] == [["1", "0"], ["0", "0"], ["0", "1"], ["1", "1"]]
+    np.testing.assert_allclose([float(words[2]) for words in rows], FINAL_OUTPUTS, atol=1e-10)
+    assert [words[3] for words in rows] == ["1", "0", "1", "0"]
+
+
+def test_json_output(capsys):
+    assert main(["train", "--json", "--steps", "60000"]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["steps"] == 60000
+    np.testing.assert_allclose(result["outputs"], [[v] for v in FINAL_OUTPUTS], atol=1e-12)
+    assert result["loss"] == pytest.approx(SSE_EVERY_10000[-1], abs=1e-12)
+    assert [step for step, _ in result["history"]] == list(range(0, 60001, 10000))
+    assert np.array(result["W1"]).shape == (2, 3) and np.array(result["W2"]).shape == (3, 1)
+    assert captured.err.count("step") == 7  # progress went to stderr
+
+
+def test_flags(capsys):
+    assert main(["train", "--task", "parity3", "--hidden", "6", "--lr", "0.5", "--steps", "300",
+                 "--seed", "9", "--dtype", "float32", "--log-every", "100", "--quiet", "--json"]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert captured.err == ""
+    assert result["shape"] == [3, 6, 1] and result["dtype"] == "float32" and result["seed"] == 9
+    assert [step for step, _ in result["history"]] == [0, 100, 200, 300]
+    assert len(result["outputs"]) == 8
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["train", "--lr", "0"], "--lr: must be a finite number greater than 0"),
+    (["train", "--lr", "nan"], "--lr: must be a finite number"),
+    (["train", "--lr", "fast"], "--lr: expected a number"),
+    (["train", "--steps", "-3"], "--steps: must not be negative"),
+    (["train", "--steps", "1e3"], "--steps: expected a whole number"),
+    (["train", "--hidden", "0"], "--hidden: must be at least 1"),
+    (["train", "--seed", "99999999999"], "seed must be at most"),
+    (["train", "--task", "xr"], "--task: invalid choice"),
+    (["train", "--dtype", "float16"], "--dtype: invalid choice"),
+    (["train", "--bogus"], "unrecognized arguments: --bogus"),
+    ([], "the following arguments are required: COMMAND"),
+])
+def test_bad_values_exit_2_with_one_line(capsys, argv, words):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and captured.err.startswith("xorc: error: ")
+    assert words in captured.err
+
+
+def test_help_documents_every_flag(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for flag in ("--task", "--hidden", "--lr", "--steps", "--seed", "--dtype", "--log-every", "--quiet", "--json"):
+        assert flag in text
+
+
+def test_python_dash_m_runs_without_traceback():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    ok = subprocess.run([sys.executable, "-m", "xorc", "train", "--steps", "10", "--quiet", "--json"],
+                        capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["steps"] == 10
+    bad = subprocess.run([sys.executable, "-m", "xorc", "train", "--lr", "-1"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.startswith("xorc: error:")
