@@ -53,33 +53,39 @@ def test_fit_rejects(net, kwargs, error, words):
     assert unchanged(net, before)
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    (dict(hidden=0), ValueError, "hidden must be at least 1"),
-    (dict(hidden=2.0), ValueError, "hidden must be an integer"),
-    (dict(dtype="float16"), ValueError, "dtype must be 'float32' or 'float64'"),
-    (dict(dtype="int32"), ValueError, "dtype must be"),
-    (dict(dtype="banana"), TypeError, "dtype must be"),
-    (dict(seed=-1), ValueError, "seed must be at least 0"),
-    (dict(seed=2**32), ValueError, "seed must be at most"),
-    (dict(lr=0.0), ValueError, "lr must be"),
-    (dict(X=X), ValueError, "X and y must be given together"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        (dict(hidden=0), ValueError, "hidden must be at least 1"),
+        (dict(hidden=2.0), ValueError, "hidden must be an integer"),
+        (dict(dtype="float16"), ValueError, "dtype must be 'float32' or 'float64'"),
+        (dict(dtype="int32"), ValueError, "dtype must be"),
+        (dict(dtype="banana"), TypeError, "dtype must be"),
+        (dict(seed=-1), ValueError, "seed must be at least 0"),
+        (dict(seed=2**32), ValueError, "seed must be at most"),
+        (dict(lr=0.0), ValueError, "lr must be"),
+        (dict(X=X), ValueError, "X and y must be given together"),
+    ],
+)
 def test_train_rejects(kwargs, error, words):
     with pytest.raises(error, match=words):
         xorc.train(steps=10, **kwargs)
 
 
-@pytest.mark.parametrize("args, error, words", [
-    (([[1.0, 2.0]], [[1.0], [2.0], [3.0]]), ValueError, r"W1 \(1, 2\) and W2 \(3, 1\) do not chain"),
-    (([[np.nan, 1.0]], [[1.0], [2.0]]), ValueError, "W1 contains NaN"),
-    (([[1.0, 1.0]], [[np.inf], [2.0]]), ValueError, "W2 contains NaN or infinity"),
-    (([1.0, 2.0], [[1.0], [2.0]]), ValueError, "W1 must be 2-D"),
-    (([[1.0, 2.0]], "abc"), TypeError, "W2 must hold real numbers"),
-    (([[1.0, 2.0]], [[1.0], [2.0]], [0.0, 0.0], None), ValueError, "b1 and b2 must be given together"),
-    (([[1.0, 2.0]], [[1.0], [2.0]], [0.0], [0.0]), ValueError, r"b1 must have shape \(2,\)"),
-    ((np.ones((1, 2), np.float16), np.ones((2, 1), np.float16)), ValueError, "dtype must be"),
-    ((np.ones((1, 2), np.complex128), np.ones((2, 1))), TypeError, "W1 must hold real numbers"),
-])
+@pytest.mark.parametrize(
+    "args, error, words",
+    [
+        (([[1.0, 2.0]], [[1.0], [2.0], [3.0]]), ValueError, r"W1 \(1, 2\) and W2 \(3, 1\) do not chain"),
+        (([[np.nan, 1.0]], [[1.0], [2.0]]), ValueError, "W1 contains NaN"),
+        (([[1.0, 1.0]], [[np.inf], [2.0]]), ValueError, "W2 contains NaN or infinity"),
+        (([1.0, 2.0], [[1.0], [2.0]]), ValueError, "W1 must be 2-D"),
+        (([[1.0, 2.0]], "abc"), TypeError, "W2 must hold real numbers"),
+        (([[1.0, 2.0]], [[1.0], [2.0]], [0.0, 0.0], None), ValueError, "b1 and b2 must be given together"),
+        (([[1.0, 2.0]], [[1.0], [2.0]], [0.0], [0.0]), ValueError, r"b1 must have shape \(2,\)"),
+        ((np.ones((1, 2), np.float16), np.ones((2, 1), np.float16)), ValueError, "dtype must be"),
+        ((np.ones((1, 2), np.complex128), np.ones((2, 1))), TypeError, "W1 must hold real numbers"),
+    ],
+)
 def test_network_rejects(args, error, words):
     with pytest.raises(error, match=words):
         xorc.Network(*args)

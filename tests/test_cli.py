@@ -7,8 +7,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from test_seed_program import FINAL_OUTPUTS, SSE_EVERY_10000
+
 from xorc.cli import main
 
 
@@ -18,7 +18,7 @@ def test_default_run_prints_progress_and_table(capsys):
     progress = [line.split() for line in lines if line.startswith("step")]
     assert [int(words[1]) for words in progress] == list(range(0, 60001, 10000))
     np.testing.assert_allclose([float(words[3]) for words in progress], SSE_EVERY_10000, atol=1e-10)
-    rows = [line.split() for line in lines[lines.index("") + 2:]]
+    rows = [line.split() for line in lines[lines.index("") + 2 :]]
     assert [words[:2] for words in rows] == [["1", "0"], ["0", "0"], ["0", "1"], ["1", "1"]]
     np.testing.assert_allclose([float(words[2]) for words in rows], FINAL_OUTPUTS, atol=1e-10)
     assert [words[3] for words in rows] == ["1", "0", "1", "0"]
@@ -37,8 +37,30 @@ def test_json_output(capsys):
 
 
 def test_flags(capsys):
-    assert main(["train", "--task", "parity3", "--hidden", "6", "--lr", "0.5", "--steps", "300",
-                 "--seed", "9", "--dtype", "float32", "--log-every", "100", "--quiet", "--json"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--task",
+                "parity3",
+                "--hidden",
+                "6",
+                "--lr",
+                "0.5",
+                "--steps",
+                "300",
+                "--seed",
+                "9",
+                "--dtype",
+                "float32",
+                "--log-every",
+                "100",
+                "--quiet",
+                "--json",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     result = json.loads(captured.out)
     assert captured.err == ""
@@ -47,19 +69,22 @@ def test_flags(capsys):
     assert len(result["outputs"]) == 8
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["train", "--lr", "0"], "--lr: must be a finite number greater than 0"),
-    (["train", "--lr", "nan"], "--lr: must be a finite number"),
-    (["train", "--lr", "fast"], "--lr: expected a number"),
-    (["train", "--steps", "-3"], "--steps: must not be negative"),
-    (["train", "--steps", "1e3"], "--steps: expected a whole number"),
-    (["train", "--hidden", "0"], "--hidden: must be at least 1"),
-    (["train", "--seed", "99999999999"], "seed must be at most"),
-    (["train", "--task", "xr"], "--task: invalid choice"),
-    (["train", "--dtype", "float16"], "--dtype: invalid choice"),
-    (["train", "--bogus"], "unrecognized arguments: --bogus"),
-    ([], "the following arguments are required: COMMAND"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["train", "--lr", "0"], "--lr: must be a finite number greater than 0"),
+        (["train", "--lr", "nan"], "--lr: must be a finite number"),
+        (["train", "--lr", "fast"], "--lr: expected a number"),
+        (["train", "--steps", "-3"], "--steps: must not be negative"),
+        (["train", "--steps", "1e3"], "--steps: expected a whole number"),
+        (["train", "--hidden", "0"], "--hidden: must be at least 1"),
+        (["train", "--seed", "99999999999"], "seed must be at most"),
+        (["train", "--task", "xr"], "--task: invalid choice"),
+        (["train", "--dtype", "float16"], "--dtype: invalid choice"),
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
 def test_bad_values_exit_2_with_one_line(capsys, argv, words):
     assert main(argv) == 2
     captured = capsys.readouterr()
@@ -79,8 +104,12 @@ def test_help_documents_every_flag(capsys):
 
 def test_python_dash_m_runs_without_traceback():
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    ok = subprocess.run([sys.executable, "-m", "xorc", "train", "--steps", "10", "--quiet", "--json"],
-                        capture_output=True, text=True, env=env)
+    ok = subprocess.run(
+        [sys.executable, "-m", "xorc", "train", "--steps", "10", "--quiet", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert ok.returncode == 0 and json.loads(ok.stdout)["steps"] == 10
     bad = subprocess.run([sys.executable, "-m", "xorc", "train", "--lr", "-1"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.startswith("xorc: error:")

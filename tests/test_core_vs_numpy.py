@@ -43,7 +43,7 @@ def test_predict_loss_gradients(shape, dtype, bias):
     expected = reference.gradients(Xc, yc, W1, W2, b1, b2)
     got = net.gradients(X, y)
     assert len(got) == (4 if bias else 2)
-    for grad, want in zip(got, expected):
+    for grad, want in zip(got, expected, strict=False):
         assert grad.dtype == np.dtype(dtype)
         np.testing.assert_allclose(grad, want, rtol=tol * 10, atol=tol * 10)
 
@@ -55,7 +55,7 @@ def test_gradients_match_finite_differences(shape, bias):
     params = [net.W1, net.W2] + ([net.b1, net.b2] if bias else [])
     grads = net.gradients(X, y)
     eps = 1e-5
-    for index, (param, grad) in enumerate(zip(params, grads)):
+    for index, (param, grad) in enumerate(zip(params, grads, strict=False)):
         numeric = np.empty_like(grad)
         for position in np.ndindex(param.shape):
             values = [p.copy() for p in params]
@@ -77,7 +77,7 @@ def test_training_matches_reference(dtype, bias):
     expected = reference.train(Xc, yc, W1, W2, 0.05, 300, b1, b2)
     net.fit(X, y, lr=0.05, steps=300)
     tol = 1e-11 if dtype == "float64" else 1e-4
-    for got, want in zip((net.W1, net.W2, net.b1, net.b2), expected):
+    for got, want in zip((net.W1, net.W2, net.b1, net.b2), expected, strict=False):
         if want is not None:
             np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
 
@@ -89,10 +89,10 @@ def test_train_steps_equal_single_steps_bit_for_bit():
     for _ in range(25):
         hidden, out = _binding.forward(X, *stepwise[:2], *stepwise[2:])
         grads = _binding.backward(X, y, hidden, out, stepwise[1], bias=True)
-        for param, grad in zip(stepwise, grads):
+        for param, grad in zip(stepwise, grads, strict=False):
             _binding.update(param, grad, 0.1)
     net.fit(X, y, lr=0.1, steps=25)
-    for got, want in zip((net.W1, net.W2, net.b1, net.b2), stepwise):
+    for got, want in zip((net.W1, net.W2, net.b1, net.b2), stepwise, strict=False):
         assert got.tobytes() == want.tobytes()
 
 

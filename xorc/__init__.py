@@ -1,8 +1,8 @@
 """xorc: a small, exact and fast trainer for the classic XOR neural network.
 
-    >>> import xorc
-    >>> net = xorc.train()          # the seed program: 2-3-1, lr 0.01, 60000 steps
-    >>> net.predict(xorc.truth_table("xor")[0])
+>>> import xorc
+>>> net = xorc.train()          # the seed program: 2-3-1, lr 0.01, 60000 steps
+>>> net.predict(xorc.truth_table("xor")[0])
 """
 
 from ._version import __version__
@@ -10,4 +10,4 @@ from .data import TASKS, truth_table
 from .network import Network
 from .training import train
 
-__all__ = ["__version__", "TASKS", "Network", "train", "truth_table"]
+__all__ = ["TASKS", "Network", "__version__", "train", "truth_table"]

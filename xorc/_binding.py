@@ -13,7 +13,8 @@ other Python threads run while C trains.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,12 +22,14 @@ from ._ffi import ffi, lib
 
 
 class _Precision(NamedTuple):
+    """One precision's C type name and its entry points in the compiled core."""
+
     ctype: str
-    forward: object
-    loss: object
-    backward: object
-    update: object
-    train: object
+    forward: Callable[..., int]
+    loss: Callable[..., int]
+    backward: Callable[..., int]
+    update: Callable[..., int]
+    train: Callable[..., int]
 
 
 _PRECISIONS = {
@@ -46,7 +49,7 @@ def _precision(array: np.ndarray) -> _Precision:
         raise TypeError(f"expected a float32 or float64 numpy array, got {type(array).__name__}") from None
 
 
-def _buffer(name: str, array: Optional[np.ndarray], kind: _Precision, shape: tuple, writable: bool = False):
+def _buffer(name: str, array: np.ndarray | None, kind: _Precision, shape: tuple, writable: bool = False):
     """The C pointer to `array`'s data, after checking everything C relies on."""
     if array is None:
         return ffi.NULL
@@ -91,7 +94,10 @@ def forward(X, W1, W2, b1=None, b2=None):
             _buffer("b1", b1, kind, (hidden_units,)),
             _buffer("W2", W2, kind, (hidden_units, n_out)),
             _buffer("b2", b2, kind, (n_out,)),
-            n, n_in, hidden_units, n_out,
+            n,
+            n_in,
+            hidden_units,
+            n_out,
         ),
         "xorc_forward",
     )
@@ -102,7 +108,10 @@ def loss(out, y) -> float:
     """The sum of squared errors between outputs and targets."""
     kind = _precision(out)
     result = ffi.new(kind.ctype + "*")
-    _check(kind.loss(result, _buffer("out", out, kind, out.shape), _buffer("y", y, kind, out.shape), *out.shape), "xorc_loss")
+    _check(
+        kind.loss(result, _buffer("out", out, kind, out.shape), _buffer("y", y, kind, out.shape), *out.shape),
+        "xorc_loss",
+    )
     return float(result[0])
 
 
@@ -128,7 +137,10 @@ def backward(X, y, hidden, out, W2, bias: bool):
             _buffer("hidden", hidden, kind, (n, hidden_units)),
             _buffer("out", out, kind, (n, n_out)),
             _buffer("W2", W2, kind, (hidden_units, n_out)),
-            n, n_in, hidden_units, n_out,
+            n,
+            n_in,
+            hidden_units,
+            n_out,
         ),
         "xorc_backward",
     )
@@ -170,7 +182,12 @@ def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> floa
             work.size,
             _buffer("X", X, kind, (n, n_in)),
             _buffer("y", y, kind, (n, n_out)),
-            n, n_in, hidden_units, n_out, lr, steps,
+            n,
+            n_in,
+            hidden_units,
+            n_out,
+            lr,
+            steps,
         ),
         "xorc_train",
     )

@@ -85,11 +85,12 @@ def integer(name: str, value: Any, minimum: int = 0, maximum: int = 2**63 - 1) -
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     if not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    if value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value}")
-    return int(value)
+    whole = int(value)
+    if whole < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {whole}")
+    if whole > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {whole}")
+    return whole
 
 
 def learning_rate(value: Any) -> float:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 from .data import TASKS, truth_table
@@ -24,7 +25,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, with its errors raised as one-line UsageErrors instead of exiting."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 
@@ -72,10 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--hidden", type=_positive_count, default=3, metavar="N", help="hidden units (default: 3)")
     run.add_argument("--lr", type=_learning_rate, default=0.01, help="learning rate (default: 0.01)")
     run.add_argument("--steps", type=_count, default=60000, metavar="N", help="gradient-descent steps (default: 60000)")
-    run.add_argument("--seed", type=_count, default=1234, help="seed of numpy's RandomState for the weights (default: 1234)")
+    run.add_argument(
+        "--seed", type=_count, default=1234, help="seed of numpy's RandomState for the weights (default: 1234)"
+    )
     run.add_argument("--dtype", default="float64", choices=("float32", "float64"), help="precision (default: float64)")
     run.add_argument(
-        "--log-every", type=_count, default=10000, metavar="N",
+        "--log-every",
+        type=_count,
+        default=10000,
+        metavar="N",
         help="print the loss every N steps; 0 for the last step only (default: 10000)",
     )
     run.add_argument("--quiet", action="store_true", help="print no progress lines")
@@ -93,8 +99,15 @@ def _train(args: argparse.Namespace) -> int:
 
     try:
         net = train(
-            X, y, hidden=args.hidden, lr=args.lr, steps=args.steps, seed=args.seed,
-            dtype=args.dtype, log_every=args.log_every, callback=report,
+            X,
+            y,
+            hidden=args.hidden,
+            lr=args.lr,
+            steps=args.steps,
+            seed=args.seed,
+            dtype=args.dtype,
+            log_every=args.log_every,
+            callback=report,
         )
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
@@ -102,24 +115,32 @@ def _train(args: argparse.Namespace) -> int:
     step, loss = net.history[-1]
     if args.json:
         result = {
-            "task": args.task, "shape": list(net.shape), "dtype": net.dtype.name, "lr": args.lr,
-            "seed": args.seed, "steps": step, "loss": loss,
-            "inputs": X.tolist(), "targets": y.tolist(), "outputs": outputs.tolist(),
+            "task": args.task,
+            "shape": list(net.shape),
+            "dtype": net.dtype.name,
+            "lr": args.lr,
+            "seed": args.seed,
+            "steps": step,
+            "loss": loss,
+            "inputs": X.tolist(),
+            "targets": y.tolist(),
+            "outputs": outputs.tolist(),
             "history": [list(point) for point in net.history],
-            "W1": net.W1.tolist(), "W2": net.W2.tolist(),
+            "W1": net.W1.tolist(),
+            "W2": net.W2.tolist(),
         }
         print(json.dumps(result))
         return 0
     n_in = X.shape[1]
     print()
     print("  ".join([f"x{m + 1}" for m in range(n_in)]) + "    output        target")
-    for row, out, target in zip(X, outputs, y):
+    for row, out, target in zip(X, outputs, y, strict=False):
         inputs = "  ".join(f"{value:>2g}" for value in row)
         print(f"{inputs}    {out[0]:.10f}  {target[0]:g}")
     return 0
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 # The seed program's rows, in its order; every two-input table uses them.
-_TWO_INPUTS = ((1, 0), (0, 0), (0, 1), (1, 1))
+_TWO_INPUTS: tuple[tuple[int, ...], ...] = ((1, 0), (0, 0), (0, 1), (1, 1))
 
 _GATES = {
     "xor": lambda a, b: a ^ b,

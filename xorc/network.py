@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class Network:
         seed: int = 1234,
         dtype: Any = "float64",
         bias: bool = False,
-    ) -> "Network":
+    ) -> Network:
         """Weights drawn as the seed program draws them.
 
         W1 = RandomState(seed).uniform(-1, 1, (n_in, hidden)), then W2 from the same
@@ -87,11 +88,11 @@ class Network:
         return _read_only(self._W2)
 
     @property
-    def b1(self) -> Optional[np.ndarray]:
+    def b1(self) -> np.ndarray | None:
         return None if self._b1 is None else _read_only(self._b1)
 
     @property
-    def b2(self) -> Optional[np.ndarray]:
+    def b2(self) -> np.ndarray | None:
         return None if self._b2 is None else _read_only(self._b2)
 
     @property
@@ -149,7 +150,7 @@ class Network:
         lr: float = 0.01,
         steps: int = 60000,
         log_every: int = 10000,
-        callback: Optional[Callback] = None,
+        callback: Callback | None = None,
     ) -> list[tuple[int, float]]:
         """Full-batch gradient descent on the SSE, in place; returns the history.
 

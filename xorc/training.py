@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+from typing import Any
 
 from . import _validate
 from .data import truth_table
@@ -25,7 +25,7 @@ def train(
     seed: int = 1234,
     dtype: Any = "float64",
     log_every: int = 10000,
-    callback: Optional[Callback] = None,
+    callback: Callback | None = None,
     verbose: bool = False,
     bias: bool = False,
 ) -> Network:
