@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+import numpy as np
+
 from . import __version__
 from .data import TASKS, truth_table
+from .model_file import ModelFileError, load
+from .plot import plot, require_matplotlib
 from .training import progress_line, train
 
 
 class UsageError(Exception):
     """A bad command line: exit status 2."""
+
+
+class RunError(Exception):
+    """The work failed at run time (an unreadable model, a bad --input, a file not written): exit status 1."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -86,15 +96,82 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="print no progress lines")
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout (progress goes to stderr)")
+    run.add_argument("--save", metavar="FILE", help="save the trained network to FILE (.npz), for xorc predict")
+    run.add_argument(
+        "--plot",
+        metavar="PNG",
+        help='draw the loss curve and the decision surface to PNG (needs pip install "xorc[plot]")',
+    )
+    run.set_defaults(handler=_train)
+
+    predict = commands.add_parser(
+        "predict",
+        help="print a saved network's outputs",
+        description="Load a network saved by 'xorc train --save' (or Network.save) and print its "
+        "output for every row of the truth table it learned, or for the rows given with --input.",
+    )
+    predict.add_argument("model", metavar="MODEL", help="the model file (.npz)")
+    predict.add_argument(
+        "--input",
+        action="append",
+        metavar="X1,X2",
+        help="a row of inputs, comma-separated (--input=-1,0 for a negative first value); "
+        "repeat for more rows (default: every row of the model's truth table)",
+    )
+    predict.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    predict.set_defaults(handler=_predict)
     return parser
 
 
+def _check_output(flag: str, path: str) -> None:
+    """Fail before training, not after, when `path` cannot be where a file is written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise RunError(f"{flag} {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise RunError(f"{flag} {path}: is a folder")
+
+
+def _curve_interval(steps: int, log_every: int) -> int:
+    """A log interval that gives a loss curve of about 250 points and still hits every progress point.
+
+    The progress points are the multiples of `log_every` (and the last step), so the
+    interval is the largest divisor of `log_every` near steps / 250; when there is none
+    near it, `log_every` itself.
+    """
+    target = max(1, steps // 250)
+    if log_every == 0 or log_every >= steps:
+        return target
+    if log_every <= target:
+        return log_every
+    for interval in range(target, max(1, target // 4, target - 10000) - 1, -1):
+        if log_every % interval == 0:
+            return interval
+    return log_every
+
+
 def _train(args: argparse.Namespace) -> int:
+    if args.save is not None and args.plot is not None and os.path.abspath(args.save) == os.path.abspath(args.plot):
+        raise UsageError(f"--save and --plot name the same file, {args.save}")
+    if args.save is not None:
+        _check_output("--save", args.save)
+    if args.plot is not None:
+        _check_output("--plot", args.plot)
+        try:
+            require_matplotlib()
+        except ImportError as error:
+            raise RunError(f"--plot: {error}") from None
     X, y = truth_table(args.task)
     progress = sys.stderr if args.json else sys.stdout
+    # A picture's loss curve wants more points than the progress lines: then the network
+    # logs finer, which changes no result (the steps are the same, only cut differently).
+    log_every = _curve_interval(args.steps, args.log_every) if args.plot is not None else args.log_every
+
+    def progress_point(step: int) -> bool:
+        return step in (0, args.steps) or (args.log_every > 0 and step % args.log_every == 0)
 
     def report(step: int, loss: float) -> None:
-        if not args.quiet:
+        if not args.quiet and progress_point(step):
             print(progress_line(step, loss), file=progress, flush=True)
 
     try:
@@ -106,11 +183,25 @@ def _train(args: argparse.Namespace) -> int:
             steps=args.steps,
             seed=args.seed,
             dtype=args.dtype,
-            log_every=args.log_every,
+            log_every=log_every,
             callback=report,
         )
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
+    if args.save is not None:
+        try:
+            net.save(args.save)
+        except OSError as error:
+            raise RunError(f"--save {args.save}: cannot write it ({error.strerror or error})") from None
+        except ValueError as error:
+            raise RunError(f"--save {args.save}: {error}") from None
+    if args.plot is not None:
+        try:
+            plot(net, args.plot)
+        except ImportError as error:
+            raise RunError(f"--plot: {error}") from None
+        except OSError as error:
+            raise RunError(f"--plot {args.plot}: cannot write it ({error.strerror or error})") from None
     outputs = net.predict(X)
     step, loss = net.history[-1]
     if args.json:
@@ -125,9 +216,11 @@ def _train(args: argparse.Namespace) -> int:
             "inputs": X.tolist(),
             "targets": y.tolist(),
             "outputs": outputs.tolist(),
-            "history": [list(point) for point in net.history],
+            "history": [list(point) for point in net.history if progress_point(point[0])],
             "W1": net.W1.tolist(),
             "W2": net.W2.tolist(),
+            "save": args.save,
+            "plot": args.plot,
         }
         print(json.dumps(result))
         return 0
@@ -137,6 +230,69 @@ def _train(args: argparse.Namespace) -> int:
     for row, out, target in zip(X, outputs, y, strict=False):
         inputs = "  ".join(f"{value:>2g}" for value in row)
         print(f"{inputs}    {out[0]:.10f}  {target[0]:g}")
+    if args.save is not None or args.plot is not None:
+        print()
+    if args.save is not None:
+        print(f"network saved to {args.save}")
+    if args.plot is not None:
+        print(f"picture saved to {args.plot}")
+    return 0
+
+
+def _input_row(text: str, n_in: int) -> list[float]:
+    """One --input value, "1,0", as n_in finite numbers."""
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise RunError(f"--input {text!r}: expected {n_in} numbers separated by commas") from None
+    if len(values) != n_in:
+        raise RunError(f"--input {text!r}: the network takes {n_in} inputs, got {len(values)}")
+    if not all(math.isfinite(value) for value in values):
+        raise RunError(f"--input {text!r}: inputs must be finite numbers")
+    return values
+
+
+def _predict(args: argparse.Namespace) -> int:
+    try:
+        net = load(args.model)
+    except ModelFileError as error:
+        raise RunError(str(error)) from None
+    n_in, _, n_out = net.shape
+    task = net.settings.task
+    targets = None
+    if args.input:
+        X = np.array([_input_row(text, n_in) for text in args.input], dtype=np.float64)
+    elif task in TASKS:
+        X, targets = truth_table(task)
+    else:
+        reason = (
+            f"its task {task!r} is unknown to this xorc" if task else "it does not record the truth table it learned"
+        )
+        example = ",".join(["1"] + ["0"] * (n_in - 1))
+        raise RunError(f"{args.model}: {reason}; give the rows to predict with --input, e.g. --input {example}")
+    outputs = net.predict(X)
+    if args.json:
+        result = {
+            "model": args.model,
+            "task": task,
+            "shape": list(net.shape),
+            "dtype": net.dtype.name,
+            "inputs": X.tolist(),
+            "outputs": outputs.tolist(),
+            "targets": None if targets is None else targets.tolist(),
+        }
+        print(json.dumps(result))
+        return 0
+    cells = [[f"{value:g}" for value in row] for row in X]
+    width = max(2, *(len(cell) for row in cells for cell in row))
+    names = ["output"] if n_out == 1 else [f"output{k + 1}" for k in range(n_out)]
+    header = "  ".join(f"x{m + 1}".rjust(width) for m in range(n_in)) + "    " + "  ".join(f"{n:<12}" for n in names)
+    print((header + ("  target" if targets is not None else "")).rstrip())
+    for k, row in enumerate(cells):
+        line = "  ".join(cell.rjust(width) for cell in row) + "    " + "  ".join(f"{out:.10f}" for out in outputs[k])
+        if targets is not None:
+            line += "  " + "  ".join(f"{target:g}" for target in targets[k])
+        print(line)
     return 0
 
 
@@ -144,10 +300,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return _train(args)
+        return args.handler(args)
     except UsageError as error:
-        print(f"xorc: error: {error}", file=sys.stderr)
+        print(f"xorc: error: {_one_line(error)}", file=sys.stderr)
         return 2
+    except RunError as error:
+        print(f"xorc: error: {_one_line(error)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("xorc: interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import _binding, _validate
+from .data import task_of
 
 Callback = Callable[[int, float], Any]
+
+
+@dataclass
+class Settings:
+    """How a network was made and trained, as far as xorc knows; None where it does not.
+
+    ``Network.random`` records the seed of the initial weights; ``fit`` records the
+    learning rate of its last training and the truth table it trained on (its name
+    when X and y are exactly one of ``xorc.TASKS``, else None). Saved with the network.
+    """
+
+    task: str | None = None
+    lr: float | None = None
+    seed: int | None = None
 
 
 class Network:
@@ -48,6 +65,8 @@ class Network:
         self.history: list[tuple[int, float]] = []
         #: the number of gradient-descent steps this network has been trained for.
         self.steps_trained = 0
+        #: the task, learning rate and seed it was trained with, where known.
+        self.settings = Settings()
 
     @classmethod
     def random(
@@ -69,14 +88,17 @@ class Network:
         hidden = _validate.integer("hidden", hidden, minimum=1)
         n_out = _validate.integer("n_out", n_out, minimum=1)
         dtype = _validate.dtype(dtype)
-        rng = np.random.RandomState(_validate.seed(seed))
+        seed = _validate.seed(seed)
+        rng = np.random.RandomState(seed)
         W1 = rng.uniform(-1.0, 1.0, (n_in, hidden))
         W2 = rng.uniform(-1.0, 1.0, (hidden, n_out))
         b1 = b2 = None
         if bias:
             b1 = rng.uniform(-1.0, 1.0, hidden)
             b2 = rng.uniform(-1.0, 1.0, n_out)
-        return cls(*(None if a is None else a.astype(dtype) for a in (W1, W2, b1, b2)))
+        net = cls(*(None if a is None else a.astype(dtype) for a in (W1, W2, b1, b2)))
+        net.settings.seed = seed
+        return net
 
     # The weights, as read-only views of the arrays that training updates.
     @property
@@ -158,7 +180,8 @@ class Network:
         and at the last step, `loss` being the SSE after `step` updates
         (log_every=0: only the first and the last). `callback(step, loss)` is called
         at each of those points; when it returns a true value, training stops
-        there. The steps between two points run in one call into C.
+        there. The steps between two points run in one call into C. Once a step
+        has run, ``settings`` records lr and the task of (X, y).
         """
         X, y = self._samples(X, y)
         lr = _validate.learning_rate(lr)
@@ -171,12 +194,15 @@ class Network:
         self._check_weights()
 
         work = _binding.workspace(*self.shape, self.dtype)
+        task = task_of(X, y)
         history: list[tuple[int, float]] = []
         done = next_point = 0
         while True:
             # Train up to the next log point in one C call (no steps for the first point).
             loss = _binding.train(self._W1, self._W2, self._b1, self._b2, X, y, lr, next_point - done, work)
             self.steps_trained += next_point - done
+            if next_point > done:
+                self.settings.lr, self.settings.task = lr, task
             done = next_point
             history.append((done, loss))
             if not self.history or self.history[-1][0] != self.steps_trained:
@@ -187,6 +213,19 @@ class Network:
                 break
             next_point = min(done + log_every, steps) if log_every else steps
         return history
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the network to `path` (numpy's .npz format, no pickle), atomically.
+
+        The file holds the weights, the shape, dtype, ``settings``, ``steps_trained``,
+        ``history`` and the xorc version; ``xorc.load(path)`` gives the network back,
+        predicting and training on bit for bit as this one would. `path` is written
+        as given (no suffix is added). The new file replaces an old one only once it
+        is complete: a failed save leaves the old file as it was.
+        """
+        from . import model_file  # model_file builds Networks, so it imports this module
+
+        model_file.save(self, path)
 
 
 def lr_fits(lr: float, dtype: np.dtype) -> bool:

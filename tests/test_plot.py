@@ -1,0 +1,173 @@
+"""Pictures: a valid PNG of the loss curve and decision surface; matplotlib optional and never imported early."""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import xorc
+from xorc.cli import main
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(path):
+    """(width, height) from the PNG's IHDR chunk, after checking the signature and chunk layout."""
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE, "not a PNG"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    width, height = struct.unpack(">II", data[16:24])
+    assert data[-8:-4] == b"IEND"
+    return width, height
+
+
+def plausible_picture(path):
+    width, height = png_size(path)
+    assert 800 <= width <= 2000 and 300 <= height <= 1200, (width, height)
+    assert 10_000 < path.stat().st_size < 2_000_000
+
+
+def environment():
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+
+
+# Without matplotlib (these run everywhere)
+
+
+def test_import_xorc_never_imports_matplotlib():
+    code = "import sys, xorc, xorc.cli, xorc.plot; assert 'matplotlib' not in sys.modules, 'imported'"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment())
+    assert done.returncode == 0, done.stderr
+
+
+def test_train_plot_without_matplotlib_exits_1_before_training(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what `import matplotlib` sees when it is absent
+    out = tmp_path / "out.png"
+    assert main(["train", "--plot", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("xorc: error: --plot: ")
+    assert 'pip install "xorc[plot]"' in captured.err
+    assert not out.exists()
+
+
+def test_plot_without_matplotlib_raises_import_error_naming_the_extra(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r'pip install "xorc\[plot\]"'):
+        xorc.plot(xorc.Network.random(), tmp_path / "out.png")
+    assert os.listdir(tmp_path) == []
+
+
+# With matplotlib (skipped where it is not installed)
+
+
+@pytest.fixture
+def matplotlib():
+    return pytest.importorskip("matplotlib")
+
+
+@pytest.fixture(scope="module")
+def xor_net():
+    return xorc.train(log_every=500)
+
+
+def colours(path, matplotlib):
+    """The share of strongly red and strongly blue pixels in the picture."""
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(path)[:, :, :3]
+    red = np.mean((pixels[:, :, 0] > 0.6) & (pixels[:, :, 2] < 0.35))
+    blue = np.mean((pixels[:, :, 2] > 0.5) & (pixels[:, :, 0] < 0.25))
+    return red, blue
+
+
+def test_plot_draws_a_png_with_the_decision_surface(matplotlib, tmp_path, xor_net):
+    path = tmp_path / "xor.png"
+    xorc.plot(xor_net, path)
+    plausible_picture(path)
+    red, blue = colours(path, matplotlib)
+    assert red > 0.02 and blue > 0.02  # the heat map's two sides are there
+
+
+def test_a_net_that_learned_nothing_has_no_strong_colours(matplotlib, tmp_path):
+    # Zero weights: output 0.5 everywhere, white in the colour map; the check above can fail.
+    flat = xorc.Network(np.zeros((2, 3)), np.zeros((3, 1)))
+    path = tmp_path / "flat.png"
+    xorc.plot(flat, path)
+    plausible_picture(path)
+    red, blue = colours(path, matplotlib)
+    assert red < 0.01 and blue < 0.02
+
+
+def test_plot_takes_a_given_history_and_checks_it(matplotlib, tmp_path, xor_net):
+    xorc.plot(xor_net, str(tmp_path / "h.png"), history=[(0, 1.0), (100, 0.5), (200, 0.25)])
+    plausible_picture(tmp_path / "h.png")
+    with pytest.raises(ValueError, match="history must be a sequence of"):
+        xorc.plot(xor_net, tmp_path / "bad.png", history=[(0, 1.0, 2.0)])
+    with pytest.raises(TypeError, match=r"net must be an xorc\.Network"):
+        xorc.plot("net", tmp_path / "bad.png")
+    assert not (tmp_path / "bad.png").exists()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: xorc.train(*xorc.truth_table("parity3"), hidden=6, lr=0.5, steps=500, log_every=50),
+        lambda: xorc.Network.random(n_in=3),  # three inputs, no task, no history
+        lambda: xorc.train([[0, 0], [1, 1]], [[0], [1]], steps=100),  # two inputs, task unknown
+        lambda: xorc.train(steps=0, dtype="float32", bias=True),  # one point of history
+    ],
+    ids=["three-inputs", "three-inputs-untrained", "unknown-task", "untrained-float32-bias"],
+)
+def test_plot_draws_every_kind_of_network(matplotlib, tmp_path, make):
+    path = tmp_path / "net.png"
+    xorc.plot(make(), path)
+    plausible_picture(path)
+
+
+def test_plot_replaces_a_file_atomically(matplotlib, tmp_path, xor_net, monkeypatch):
+    path = tmp_path / "xor.png"
+    path.write_bytes(b"the old picture")
+    monkeypatch.setattr(os, "replace", lambda a, b: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(OSError):
+        xorc.plot(xor_net, path)
+    assert path.read_bytes() == b"the old picture" and os.listdir(tmp_path) == ["xor.png"]
+
+
+def test_plot_leaves_pyplot_and_the_backend_alone(matplotlib, tmp_path):
+    code = (
+        "import sys, matplotlib, xorc\n"
+        "before = dict.__getitem__(matplotlib.rcParams, 'backend')\n"
+        f"xorc.plot(xorc.train(steps=100), {str(tmp_path / 'p.png')!r})\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
+        "assert dict.__getitem__(matplotlib.rcParams, 'backend') == before, 'backend changed'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment())
+    assert done.returncode == 0, done.stderr
+
+
+def test_train_plot_draws_and_changes_no_result(matplotlib, tmp_path, capsys):
+    picture, with_plot, without = tmp_path / "xor.png", tmp_path / "a.npz", tmp_path / "b.npz"
+    assert main(["train", "--json", "--quiet", "--plot", str(picture), "--save", str(with_plot)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["plot"] == str(picture)
+    assert [step for step, _ in result["history"]] == list(range(0, 60001, 10000))  # the progress points
+    plausible_picture(picture)
+    assert main(["train", "--json", "--quiet", "--save", str(without)]) == 0
+    assert json.loads(capsys.readouterr().out)["history"] == result["history"]
+    drawn, plain = xorc.load(with_plot), xorc.load(without)
+    assert drawn.W1.tobytes() == plain.W1.tobytes() and drawn.W2.tobytes() == plain.W2.tobytes()
+    assert len(drawn.history) > 200  # the curve was drawn from finer points
+    assert [point for point in drawn.history if point[0] % 10000 == 0] == plain.history
+
+
+def test_train_plot_progress_lines_stay_at_log_every(matplotlib, tmp_path, capsys):
+    assert main(["train", "--steps", "7000", "--log-every", "3000", "--plot", str(tmp_path / "p.png")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines if line.startswith("step")] == ["0", "3000", "6000", "7000"]
+    assert lines[-1] == f"picture saved to {tmp_path / 'p.png'}"

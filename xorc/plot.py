@@ -1,0 +1,218 @@
+"""Pictures of what a network learned: its loss curve beside its decision surface, in one PNG.
+
+Needs matplotlib, the optional extra ``pip install "xorc[plot]"``. matplotlib is
+imported only when a picture is drawn, never by ``import xorc``, and only through
+its object-oriented interface (a ``Figure`` on an Agg canvas): pyplot, the global
+backend and the global style are left alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import numpy as np
+
+from ._files import write_atomically
+from .data import TASKS, truth_table
+from .network import Network
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+INSTALL = 'pip install "xorc[plot]"'
+
+#: Points per side of the grid the decision surface is evaluated on.
+GRID = 201
+#: How far the surface reaches beyond the unit square, so the corner points sit inside it.
+MARGIN = 0.1
+
+
+def require_matplotlib() -> None:
+    """Raise ImportError, naming the extra to install, unless matplotlib can be imported."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError(f"drawing needs matplotlib, which is not installed: {INSTALL}", name="matplotlib") from None
+
+
+def plot(net: Network, path: str | os.PathLike[str], history: Sequence[tuple[int, float]] | None = None) -> None:
+    """Draw `net` into the PNG file `path`: the loss curve (left) and the decision surface (right).
+
+    The loss curve plots `history` (default: ``net.history``), (step, loss) pairs, on
+    a log scale; it is as fine as the history (train with a smaller ``log_every`` for
+    a smoother curve). For a network with two inputs the right panel is a heat map of
+    its output over the unit square with the 0.5 contour and the training points of
+    its task marked with their targets; for other networks it shows the output for
+    each row of the task's truth table, or says why there is nothing to draw. The file
+    is written atomically. Raises ImportError when matplotlib is missing.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be an xorc.Network, got {type(net).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
+    points = _history(net.history if history is None else history)
+    require_matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8.8, 3.9), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    loss_axes, right_axes = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.0]})
+    figure.suptitle(_title(net), fontsize=13)
+    _loss_curve(loss_axes, points)
+    task = net.settings.task if net.settings.task in TASKS else None
+    n_in = net.shape[0]
+    if n_in == 2:
+        _decision_surface(figure, right_axes, net, task)
+    elif task is not None:
+        _row_outputs(right_axes, net, task)
+    else:
+        _note(
+            right_axes,
+            f"No decision surface: the network has {n_in} inputs\n(drawn for 2 inputs) and its truth table is unknown.",
+        )
+
+    def write(file: BinaryIO) -> None:
+        figure.savefig(file, format="png")
+
+    write_atomically(path, write)
+
+
+def _history(history: Any) -> np.ndarray:
+    """The (step, loss) pairs as a (k, 2) float64 array, or a ValueError naming `history`."""
+    try:
+        points = np.array(history, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("history must be a sequence of (step, loss) pairs of numbers") from None
+    if points.size == 0:
+        return np.empty((0, 2))
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"history must be a sequence of (step, loss) pairs, got shape {points.shape}")
+    return points
+
+
+def _title(net: Network) -> str:
+    n_in, hidden, n_out = net.shape
+    words = [f"{n_in}-{hidden}-{n_out} network"]
+    if net.settings.task is not None:
+        words[0] += f" on {net.settings.task}"
+    words.append(f"{net.steps_trained:,} steps")
+    if net.settings.lr is not None:
+        words.append(f"lr {net.settings.lr:g}")
+    words.append(net.dtype.name)
+    return ", ".join(words)
+
+
+def _loss_curve(axes: Axes, points: np.ndarray) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axes.set_title("Training loss")
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss (sum of squared errors, log scale)")
+    positive = points[points[:, 1] > 0] if len(points) else points
+    if len(positive) == 0:
+        _note(axes, "No training history to draw.")
+        return
+    steps, losses = positive[:, 0], positive[:, 1]
+    marker = "o" if len(positive) <= 30 else None
+    axes.plot(steps, losses, color="tab:blue", linewidth=2, marker=marker)
+    axes.set_yscale("log")
+    axes.grid(True, which="major", alpha=0.4)
+    axes.grid(True, which="minor", alpha=0.15)
+    axes.plot(steps[-1:], losses[-1:], "o", color="tab:blue")
+    axes.text(
+        0.97,
+        0.95,
+        f"final loss {losses[-1]:.4g}\nat step {steps[-1]:,.0f}",
+        transform=axes.transAxes,
+        ha="right",
+        va="top",
+        fontsize=10,
+    )
+    if steps[-1] >= 10000:
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda step, _: f"{step / 1000:g}k" if step else "0"))
+    else:
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda step, _: f"{step:,.0f}"))
+
+
+def _decision_surface(figure: Figure, axes: Axes, net: Network, task: str | None) -> None:
+    low, high = -MARGIN, 1.0 + MARGIN
+    ticks = np.linspace(low, high, GRID)
+    x1, x2 = np.meshgrid(ticks, ticks)
+    grid = np.column_stack([x1.ravel(), x2.ravel()])
+    outputs = net.predict(grid)[:, 0].astype(np.float64).reshape(x1.shape)
+    image = axes.imshow(
+        outputs,
+        origin="lower",
+        extent=(low, high, low, high),
+        cmap="RdBu_r",
+        vmin=0.0,
+        vmax=1.0,
+        interpolation="bilinear",
+    )
+    colour_bar = figure.colorbar(image, ax=axes, fraction=0.07, pad=0.03)
+    colour_bar.set_label("network output")
+    contour = axes.contour(x1, x2, outputs, levels=[0.5], colors="black", linewidths=1.5, linestyles="--")
+    axes.clabel(contour, fmt={0.5: "0.5"}, fontsize=10)
+    axes.plot([0, 1, 1, 0, 0], [0, 0, 1, 1, 0], color="0.3", linewidth=0.8, linestyle=":")
+    n_out = net.shape[2]
+    title = "Output over the unit square" if n_out == 1 else f"Output 1 of {n_out} over the unit square"
+    axes.set_title(title)
+    axes.set_xlabel("input x1")
+    axes.set_ylabel("input x2")
+    axes.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
+    axes.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
+    if task is None:
+        axes.text(0.5, -0.05, "(task unknown: no training points)", ha="center", fontsize=9, color="0.2")
+        return
+    X, y = truth_table(task)
+    predicted = net.predict(X)[:, 0]
+    for (a, b), target, output in zip(X, y[:, 0], predicted, strict=True):
+        axes.scatter(
+            [a], [b], s=140, c=[target], cmap="RdBu_r", vmin=0, vmax=1, edgecolors="white", linewidths=2, zorder=3
+        )
+        axes.annotate(
+            f"target {target:g}\noutput {output:.2f}",
+            (a, b),
+            xytext=(12 if a < 0.5 else -12, 10 if b < 0.5 else -10),
+            textcoords="offset points",
+            ha="left" if a < 0.5 else "right",
+            va="bottom" if b < 0.5 else "top",
+            fontsize=9,
+            bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "alpha": 0.85, "linewidth": 0},
+            zorder=4,
+        )
+
+
+def _row_outputs(axes: Axes, net: Network, task: str) -> None:
+    from matplotlib.patches import Patch
+
+    X, y = truth_table(task)
+    outputs = net.predict(X)[:, 0].astype(np.float64)
+    rows = np.arange(len(X))
+    colours = ["tab:red" if target > 0.5 else "tab:blue" for target in y[:, 0]]
+    bars = axes.bar(rows, outputs, color=colours, alpha=0.85)
+    axes.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
+    axes.scatter(rows, y[:, 0], marker="_", s=500, color="black", linewidths=2.5, zorder=3)
+    axes.axhline(0.5, color="0.3", linestyle="--", linewidth=1)
+    axes.set_xticks(rows, ["".join(f"{v:g}" for v in row) for row in X])
+    axes.set_ylim(-0.05, 1.3)
+    axes.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
+    axes.set_title(f"Output for each row of {task}")
+    axes.set_xlabel("inputs " + "".join(f"x{m + 1}" for m in range(X.shape[1])))
+    axes.set_ylabel("network output")
+    handles = [
+        Patch(color="tab:red", alpha=0.85, label="target 1"),
+        Patch(color="tab:blue", alpha=0.85, label="target 0"),
+        axes.scatter([], [], marker="_", s=200, color="black", linewidths=2.5, label="target value"),
+    ]
+    axes.legend(handles=handles, loc="upper center", ncols=3, fontsize=9, frameon=False)
+
+
+def _note(axes: Axes, text: str) -> None:
+    axes.text(0.5, 0.5, text, ha="center", va="center", fontsize=11, transform=axes.transAxes, wrap=True)
+    axes.set_xticks([])
+    axes.set_yticks([])
