@@ -1,14 +1,20 @@
 """Benchmark: training 2×N networks on 2 threads versus one after another.
 
 Each network is the seed job (2-3-1 on XOR, lr 0.01, 60000 steps, float64, log
-every 10000 steps), with seeds 1234, 1235, ... . The serial run trains all 2N in
-this thread; the threaded run gives N to each of two threads. cffi releases the
-GIL inside every C call, so on a machine with two free cores the threaded run
-should take about half the time. Serial and threaded runs alternate, each
-repeated, so that a change in the machine's load affects both; the table shows
-the best and the median wall time, and for the best run its CPU time over its
-wall time (about 2 when both threads ran all along, less when other work on the
-machine took a core). The trained weights of the two runs are compared bit for bit.
+every 10000 steps), with seeds 1234, 1235, ... . Three ways to train them all:
+
+  serial       one after another, in this thread
+  2 threads    N in each of two threads of this process
+  2 processes  N in each of two worker processes (no GIL shared at all): the
+               most that two threads could reach on this machine right now
+
+cffi releases the GIL inside every C call, so on a machine with two free cores
+the threaded run should take about half the serial time, like the processes.
+The three runs alternate, each repeated, so that a change in the machine's load
+affects all of them; the table gives the best and the median wall time, and for
+the best run its CPU time over its wall time (about 2 when both threads or
+processes ran all along, less when other work on the machine took a core).
+The trained weights of every run are compared bit for bit with the serial ones.
 
     python bench/threads.py [--per-thread N] [--repeats R]
 """
@@ -16,6 +22,7 @@ machine took a core). The trained weights of the two runs are compared bit for b
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import platform
 import statistics
@@ -24,28 +31,47 @@ import time
 
 import xorc
 
-
-def train_all(seeds: list[int]) -> list[xorc.Network]:
-    return [xorc.train(seed=seed) for seed in seeds]
+Weights = list[tuple[bytes, bytes]]
 
 
-def serial(seeds: list[int]) -> list[xorc.Network]:
-    return train_all(seeds)
+def train_all(seeds: list[int]) -> Weights:
+    nets = [xorc.train(seed=seed) for seed in seeds]
+    return [(net.W1.tobytes(), net.W2.tobytes()) for net in nets]
 
 
-def threaded(seeds: list[int]) -> list[xorc.Network]:
-    halves = [seeds[: len(seeds) // 2], seeds[len(seeds) // 2 :]]
-    results: list[list[xorc.Network]] = [[], []]
+def halves(seeds: list[int]) -> list[list[int]]:
+    return [seeds[: len(seeds) // 2], seeds[len(seeds) // 2 :]]
 
-    def work(index: int) -> None:
-        results[index] = train_all(halves[index])
 
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(2)]
+def serial(seeds: list[int], pool) -> tuple[Weights, float]:
+    cpu = time.process_time()
+    return train_all(seeds), time.process_time() - cpu
+
+
+def threaded(seeds: list[int], pool) -> tuple[Weights, float]:
+    results: list[Weights] = [[], []]
+
+    def work(index: int, part: list[int]) -> None:
+        results[index] = train_all(part)
+
+    cpu = time.process_time()
+    threads = [threading.Thread(target=work, args=(index, part)) for index, part in enumerate(halves(seeds))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results[0] + results[1]
+    return results[0] + results[1], time.process_time() - cpu
+
+
+def timed_train_all(seeds: list[int]) -> tuple[Weights, float]:
+    cpu = time.process_time()
+    weights = train_all(seeds)
+    return weights, time.process_time() - cpu
+
+
+def processes(seeds: list[int], pool) -> tuple[Weights, float]:
+    parts = pool.map(timed_train_all, halves(seeds))
+    return parts[0][0] + parts[1][0], parts[0][1] + parts[1][1]
 
 
 def cpu_model() -> str:
@@ -76,38 +102,36 @@ def load_average() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-thread", type=int, default=50, help="networks per thread, N (default 50)")
-    parser.add_argument("--repeats", type=int, default=5, help="serial and threaded runs each (default 5)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each kind (default 5)")
     args = parser.parse_args()
     seeds = [1234 + i for i in range(2 * args.per_thread)]
 
     print(f"machine: {usable_cpus()} usable CPUs (nproc), {cpu_model()}; Python {platform.python_version()}")
     print(f"load average before: {load_average()}")
-    train_all(seeds[:1])  # warm up: imports, first calls
-
-    times: dict[str, list[tuple[float, float]]] = {"serial": [], "2 threads": []}
-    reference = None
-    identical = True
-    for _ in range(args.repeats):
-        for name, run in (("serial", serial), ("2 threads", threaded)):
-            wall, cpu = time.perf_counter(), time.process_time()
-            nets = run(seeds)
-            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
-            weights = [(net.W1.tobytes(), net.W2.tobytes()) for net in nets]
-            if reference is None:
-                reference = weights
-            identical &= weights == reference
+    runs = {"serial": serial, "2 threads": threaded, "2 processes": processes}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    with multiprocessing.Pool(2) as pool:
+        pool.map(train_all, [[1], [2]])  # warm up: the workers' imports and first calls
+        reference = train_all(seeds)
+        identical = True
+        for _ in range(args.repeats):
+            for name, run in runs.items():
+                start = time.perf_counter()
+                weights, cpu = run(seeds, pool)
+                times[name].append((time.perf_counter() - start, cpu))
+                identical &= weights == reference
     print(f"load average after:  {load_average()}")
     print()
 
     jobs = len(seeds)
     base = min(wall for wall, _ in times["serial"])
     print(f"{jobs} networks (2 x {args.per_thread}), seed job each: 2-3-1, XOR, 60000 steps, float64")
-    print(f"{'run':<10} {'best s':>8} {'median s':>9} {'networks/s':>11} {'CPU/wall':>9} {'speed-up':>9}")
-    for name, runs in times.items():
-        best, cpu = min(runs)
-        median = statistics.median(wall for wall, _ in runs)
-        print(f"{name:<10} {best:>8.3f} {median:>9.3f} {jobs / best:>11.1f} {cpu / best:>9.2f} {base / best:>8.2f}x")
-    print(f"threaded weights identical to serial: {'yes' if identical else 'NO'}")
+    print(f"{'run':<12} {'best s':>8} {'median s':>9} {'networks/s':>11} {'CPU/wall':>9} {'speed-up':>9}")
+    for name, results in times.items():
+        best, cpu = min(results)
+        median = statistics.median(wall for wall, _ in results)
+        print(f"{name:<12} {best:>8.3f} {median:>9.3f} {jobs / best:>11.1f} {cpu / best:>9.2f} {base / best:>8.2f}x")
+    print(f"weights identical to serial in every run: {'yes' if identical else 'NO'}")
 
 
 if __name__ == "__main__":
