@@ -202,7 +202,8 @@ int FN(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
         || y == NULL || (b1 == NULL) != (b2 == NULL)) {
         return XORC_ERR_NULL;
     }
-    if (!sizes_ok(n, n_in, n_hidden, n_out)) {
+    /* Sizes that fit can still add up to a workspace length that does not (then 0). */
+    if (!sizes_ok(n, n_in, n_hidden, n_out) || xorc_train_workspace_len(n_in, n_hidden, n_out) == 0) {
         return XORC_ERR_SIZE;
     }
     if (!FN(lr_ok)(lr)) {

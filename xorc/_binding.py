@@ -2,10 +2,11 @@
 
 Arrays reach C without copies through ``ffi.from_buffer``, which reinterprets
 bytes without looking at them: so every array is checked here, once, for its
-dtype, C-contiguity, shape and (for outputs) writability before its address is
-taken. Callers pass arrays already converted by ``xorc._validate``; a check
-failing here is a bug in xorc or a misuse of this private module, and raises
-instead of letting C read or write out of bounds.
+dtype, C-contiguity, alignment, shape and (for outputs) writability before its
+address is taken, and inputs are checked before outputs are allocated. Callers
+pass arrays already converted by ``xorc._validate``; a check failing here is a
+bug in xorc or a misuse of this private module, and raises instead of letting C
+read or write out of bounds.
 
 cffi releases the GIL around every call into the core, so these functions let
 other Python threads run while C trains.
@@ -13,8 +14,9 @@ other Python threads run while C trains.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -22,9 +24,10 @@ from ._ffi import ffi, lib
 
 
 class _Precision(NamedTuple):
-    """One precision's C type name and its entry points in the compiled core."""
+    """One precision's C type name, numpy scalar type and entry points in the compiled core."""
 
     ctype: str
+    scalar: type
     forward: Callable[..., int]
     loss: Callable[..., int]
     backward: Callable[..., int]
@@ -34,36 +37,79 @@ class _Precision(NamedTuple):
 
 _PRECISIONS = {
     np.dtype(np.float64): _Precision(
-        "double", lib.xorc_forward_d, lib.xorc_loss_d, lib.xorc_backward_d, lib.xorc_update_d, lib.xorc_train_d
+        "double",
+        np.float64,
+        lib.xorc_forward_d,
+        lib.xorc_loss_d,
+        lib.xorc_backward_d,
+        lib.xorc_update_d,
+        lib.xorc_train_d,
     ),
     np.dtype(np.float32): _Precision(
-        "float", lib.xorc_forward_s, lib.xorc_loss_s, lib.xorc_backward_s, lib.xorc_update_s, lib.xorc_train_s
+        "float",
+        np.float32,
+        lib.xorc_forward_s,
+        lib.xorc_loss_s,
+        lib.xorc_backward_s,
+        lib.xorc_update_s,
+        lib.xorc_train_s,
     ),
 }
 
 
-def _precision(array: np.ndarray) -> _Precision:
-    try:
-        return _PRECISIONS[array.dtype]
-    except (AttributeError, KeyError):
-        raise TypeError(f"expected a float32 or float64 numpy array, got {type(array).__name__}") from None
+def _precision(name: str, array: Any) -> _Precision:
+    """The precision that `array` (whose dtype decides it for the call) selects."""
+    kind = _PRECISIONS.get(array.dtype) if isinstance(array, np.ndarray) else None
+    if kind is None:
+        got = f"dtype {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+        raise TypeError(f"{name} must be a float32 or float64 numpy array, got {got}")
+    return kind
 
 
-def _buffer(name: str, array: np.ndarray | None, kind: _Precision, shape: tuple, writable: bool = False):
-    """The C pointer to `array`'s data, after checking everything C relies on."""
-    if array is None:
+def _matrix_shape(name: str, array: Any) -> tuple[int, int]:
+    """(rows, columns) of a 2-D numpy array; anything else raises."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(array).__name__}")
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, got shape {array.shape}")
+    return array.shape[0], array.shape[1]
+
+
+def _buffer(
+    name: str, array: Any, kind: _Precision, shape: tuple | None, writable: bool = False, optional: bool = False
+):
+    """The C pointer to `array`'s data, after checking everything C relies on.
+
+    shape None: any shape. optional: None is allowed (the biases), and gives NULL.
+    """
+    if array is None and optional:
         return ffi.NULL
     if not isinstance(array, np.ndarray) or _PRECISIONS.get(array.dtype) is not kind:
         raise TypeError(f"{name} must be a numpy array of {kind.ctype}")
-    if array.shape != shape:
+    if shape is not None and array.shape != shape:
         raise ValueError(f"{name} must have shape {shape}, got {array.shape}")
     if not array.flags.c_contiguous:
         raise ValueError(f"{name} must be C-contiguous")
+    if not array.flags.aligned:
+        # A misaligned pointer is undefined behaviour in C, and a fault on some machines.
+        raise ValueError(f"{name} is not aligned for {kind.ctype}")
     if writable and not array.flags.writeable:
         raise ValueError(f"{name} is read-only, but the core writes its result there")
     if array.size == 0:
         raise ValueError(f"{name} is empty")
     return ffi.from_buffer(kind.ctype + "[]", array, require_writable=writable)
+
+
+def _learning_rate(lr: Any, kind: _Precision) -> float:
+    """lr rounded to the precision, in numpy.
+
+    A double beyond float's range becomes inf there, which C then refuses; C's own
+    conversion of such a double to float would be undefined behaviour.
+    """
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"lr must be a real number, got {type(lr).__name__}")
+    with np.errstate(over="ignore", under="ignore"):
+        return float(kind.scalar(lr))
 
 
 def _check(status: int, function: str) -> None:
@@ -79,21 +125,24 @@ def _biases(b1, b2) -> bool:
 
 def forward(X, W1, W2, b1=None, b2=None):
     """(hidden, out) of the network (W1, W2, b1, b2) on the rows of X."""
-    kind = _precision(W1)
+    kind = _precision("W1", W1)
     _biases(b1, b2)
-    n, n_in = X.shape
-    hidden_units, n_out = W2.shape
+    n, n_in = _matrix_shape("X", X)
+    hidden_units, n_out = _matrix_shape("W2", W2)
+    inputs = (
+        _buffer("X", X, kind, (n, n_in)),
+        _buffer("W1", W1, kind, (n_in, hidden_units)),
+        _buffer("b1", b1, kind, (hidden_units,), optional=True),
+        _buffer("W2", W2, kind, (hidden_units, n_out)),
+        _buffer("b2", b2, kind, (n_out,), optional=True),
+    )
     hidden = np.empty((n, hidden_units), dtype=W1.dtype)
     out = np.empty((n, n_out), dtype=W1.dtype)
     _check(
         kind.forward(
             _buffer("hidden", hidden, kind, (n, hidden_units), writable=True),
             _buffer("out", out, kind, (n, n_out), writable=True),
-            _buffer("X", X, kind, (n, n_in)),
-            _buffer("W1", W1, kind, (n_in, hidden_units)),
-            _buffer("b1", b1, kind, (hidden_units,)),
-            _buffer("W2", W2, kind, (hidden_units, n_out)),
-            _buffer("b2", b2, kind, (n_out,)),
+            *inputs,
             n,
             n_in,
             hidden_units,
@@ -106,10 +155,11 @@ def forward(X, W1, W2, b1=None, b2=None):
 
 def loss(out, y) -> float:
     """The sum of squared errors between outputs and targets."""
-    kind = _precision(out)
+    kind = _precision("out", out)
+    n, n_out = _matrix_shape("out", out)
     result = ffi.new(kind.ctype + "*")
     _check(
-        kind.loss(result, _buffer("out", out, kind, out.shape), _buffer("y", y, kind, out.shape), *out.shape),
+        kind.loss(result, _buffer("out", out, kind, (n, n_out)), _buffer("y", y, kind, (n, n_out)), n, n_out),
         "xorc_loss",
     )
     return float(result[0])
@@ -117,9 +167,16 @@ def loss(out, y) -> float:
 
 def backward(X, y, hidden, out, W2, bias: bool):
     """The SSE's gradients (dW1, dW2, db1, db2), the biases' None when bias is False."""
-    kind = _precision(W2)
-    n, n_in = X.shape
-    hidden_units, n_out = W2.shape
+    kind = _precision("W2", W2)
+    n, n_in = _matrix_shape("X", X)
+    hidden_units, n_out = _matrix_shape("W2", W2)
+    inputs = (
+        _buffer("X", X, kind, (n, n_in)),
+        _buffer("y", y, kind, (n, n_out)),
+        _buffer("hidden", hidden, kind, (n, hidden_units)),
+        _buffer("out", out, kind, (n, n_out)),
+        _buffer("W2", W2, kind, (hidden_units, n_out)),
+    )
     dW1 = np.empty((n_in, hidden_units), dtype=W2.dtype)
     dW2 = np.empty((hidden_units, n_out), dtype=W2.dtype)
     db1 = np.empty(hidden_units, dtype=W2.dtype) if bias else None
@@ -128,15 +185,11 @@ def backward(X, y, hidden, out, W2, bias: bool):
     _check(
         kind.backward(
             _buffer("dW1", dW1, kind, (n_in, hidden_units), writable=True),
-            _buffer("db1", db1, kind, (hidden_units,), writable=True),
+            _buffer("db1", db1, kind, (hidden_units,), writable=True, optional=True),
             _buffer("dW2", dW2, kind, (hidden_units, n_out), writable=True),
-            _buffer("db2", db2, kind, (n_out,), writable=True),
+            _buffer("db2", db2, kind, (n_out,), writable=True, optional=True),
             _buffer("delta", delta, kind, (n, n_out), writable=True),
-            _buffer("X", X, kind, (n, n_in)),
-            _buffer("y", y, kind, (n, n_out)),
-            _buffer("hidden", hidden, kind, (n, hidden_units)),
-            _buffer("out", out, kind, (n, n_out)),
-            _buffer("W2", W2, kind, (hidden_units, n_out)),
+            *inputs,
             n,
             n_in,
             hidden_units,
@@ -149,9 +202,14 @@ def backward(X, y, hidden, out, W2, bias: bool):
 
 def update(W, grad, lr: float) -> None:
     """W <- W - lr * grad, in place."""
-    kind = _precision(W)
+    kind = _precision("W", W)
     _check(
-        kind.update(_buffer("W", W, kind, W.shape, writable=True), _buffer("grad", grad, kind, W.shape), W.size, lr),
+        kind.update(
+            _buffer("W", W, kind, None, writable=True),
+            _buffer("grad", grad, kind, W.shape),
+            W.size,
+            _learning_rate(lr, kind),
+        ),
         "xorc_update",
     )
 
@@ -166,19 +224,19 @@ def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.n
 
 def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
     """`steps` gradient-descent steps in place on (W1, W2, b1, b2); the SSE after them."""
-    kind = _precision(W1)
+    kind = _precision("W1", W1)
     _biases(b1, b2)
-    n, n_in = X.shape
-    hidden_units, n_out = W2.shape
+    n, n_in = _matrix_shape("X", X)
+    hidden_units, n_out = _matrix_shape("W2", W2)
     result = ffi.new(kind.ctype + "*")
     _check(
         kind.train(
             _buffer("W1", W1, kind, (n_in, hidden_units), writable=True),
-            _buffer("b1", b1, kind, (hidden_units,), writable=True),
+            _buffer("b1", b1, kind, (hidden_units,), writable=True, optional=True),
             _buffer("W2", W2, kind, (hidden_units, n_out), writable=True),
-            _buffer("b2", b2, kind, (n_out,), writable=True),
+            _buffer("b2", b2, kind, (n_out,), writable=True, optional=True),
             result,
-            _buffer("work", work, kind, work.shape, writable=True),
+            _buffer("work", work, kind, None, writable=True),
             work.size,
             _buffer("X", X, kind, (n, n_in)),
             _buffer("y", y, kind, (n, n_out)),
@@ -186,7 +244,7 @@ def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> floa
             n_in,
             hidden_units,
             n_out,
-            lr,
+            _learning_rate(lr, kind),
             steps,
         ),
         "xorc_train",

@@ -42,10 +42,19 @@ def finite(name: str, array: np.ndarray) -> None:
         raise ValueError(f"{name} contains NaN or infinity")
 
 
-def matrix(name: str, value: Any, dtype: np.dtype, columns: int | None = None) -> np.ndarray:
-    """A 2-D, finite, C-contiguous array of `dtype` with at least one row.
+def _c_array(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """`array` as a C-contiguous, aligned array of `dtype`: itself if it is one, else a copy.
 
-    Lists, int arrays, and non-contiguous or Fortran-ordered arrays are copied into
+    (np.ascontiguousarray keeps an unaligned array as it is; C needs aligned memory.)
+    """
+    array = np.ascontiguousarray(array, dtype=dtype)
+    return array if array.flags.aligned else array.copy()
+
+
+def matrix(name: str, value: Any, dtype: np.dtype, columns: int | None = None) -> np.ndarray:
+    """A 2-D, finite, C-contiguous, aligned array of `dtype` with at least one row.
+
+    Lists, int arrays, and non-contiguous, Fortran-ordered or unaligned arrays are copied into
     that form; an array that is already in it is returned as it is.
     """
     array = real_array(name, value)
@@ -58,16 +67,16 @@ def matrix(name: str, value: Any, dtype: np.dtype, columns: int | None = None) -
     if columns is not None and array.shape[1] != columns:
         raise ValueError(f"{name} must have {columns} columns, got {array.shape[1]}")
     finite(name, array)
-    return np.ascontiguousarray(array, dtype=dtype)
+    return _c_array(array, dtype)
 
 
 def vector(name: str, value: Any, dtype: np.dtype, length: int) -> np.ndarray:
-    """A 1-D, finite, C-contiguous array of `dtype` and the given length."""
+    """A 1-D, finite, C-contiguous, aligned array of `dtype` and the given length."""
     array = real_array(name, value)
     if array.shape != (length,):
         raise ValueError(f"{name} must have shape ({length},), got {array.shape}")
     finite(name, array)
-    return np.ascontiguousarray(array, dtype=dtype)
+    return _c_array(array, dtype)
 
 
 def samples(X: Any, y: Any, dtype: np.dtype, n_in: int | None = None, n_out: int | None = None):
