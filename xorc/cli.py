@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--dtype", default="float64", choices=("float32", "float64"), help="precision (default: float64)")
     run.add_argument(
+        "--bias", action="store_true", help="give the network biases b1, b2 (the seed program has none; off by default)"
+    )
+    run.add_argument(
         "--log-every",
         type=_count,
         default=10000,
@@ -108,6 +111,7 @@ def _train(args: argparse.Namespace) -> int:
             dtype=args.dtype,
             log_every=args.log_every,
             callback=report,
+            bias=args.bias,
         )
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
@@ -118,6 +122,7 @@ def _train(args: argparse.Namespace) -> int:
             "task": args.task,
             "shape": list(net.shape),
             "dtype": net.dtype.name,
+            "bias": net.bias,
             "lr": args.lr,
             "seed": args.seed,
             "steps": step,
@@ -129,6 +134,9 @@ def _train(args: argparse.Namespace) -> int:
             "W1": net.W1.tolist(),
             "W2": net.W2.tolist(),
         }
+        for name, bias in (("b1", net.b1), ("b2", net.b2)):
+            if bias is not None:
+                result[name] = bias.tolist()
         print(json.dumps(result))
         return 0
     n_in = X.shape[1]
