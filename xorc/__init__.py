@@ -8,6 +8,7 @@
 from ._version import __version__
 from .data import TASKS, truth_table
 from .network import Network
+from .sweep import SweepResult, sweep
 from .training import train
 
-__all__ = ["TASKS", "Network", "__version__", "train", "truth_table"]
+__all__ = ["TASKS", "Network", "SweepResult", "__version__", "sweep", "train", "truth_table"]
