@@ -36,6 +36,8 @@ from .network import initial_weights, lr_fits
 
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
+#: (W1, W2, b1, b2), the biases None for a network without them.
+Weights = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
 
 SEED_MAX = 2**32 - 1
 #: The loss quantiles a result reports, by name: (name, q).
@@ -269,15 +271,18 @@ def sweep(
     losses = np.empty(total, dtype=np.float64)
     outputs = np.empty((total, *y.shape), dtype=dtype)
 
-    def train_seed(index: int, rng: np.random.RandomState, work: np.ndarray) -> None:
-        rng.seed(int(seed_array[index]))  # the state RandomState(seed) starts in
-        W1, W2, b1, b2 = initial_weights(rng, *shape, dtype, bias)
-        losses[index] = _binding.train(W1, W2, b1, b2, X, y, lr, steps, work)
-        outputs[index] = _binding.forward(X, W1, W2, b1, b2)[1]
+    def worker_state() -> _WorkerState:
+        return _WorkerState(X, y, shape, dtype, bias)
+
+    def train_seed(index: int, state: _WorkerState) -> None:
+        state.rng.seed(int(seed_array[index]))  # the state RandomState(seed) starts in
+        W1, W2, b1, b2 = state.load(initial_weights(state.rng, *shape, dtype, bias))
+        losses[index] = _binding.train(W1, W2, b1, b2, state.X, state.y, lr, steps, state.work)
+        outputs[index] = _binding.forward(state.X, W1, W2, b1, b2)[1]
 
     started = time.perf_counter()
     threads = min(threads, total)
-    _run_parallel(train_seed, total, threads, shape, dtype, progress)
+    _run_parallel(worker_state, train_seed, total, threads, progress)
     seconds = time.perf_counter() - started
 
     learned = np.all(np.where(y > 0.5, outputs > 0.5, outputs < 0.5), axis=(1, 2))
@@ -299,17 +304,59 @@ def sweep(
     )
 
 
+#: Bytes between the buffers of different workers: two 64-byte cache lines (the
+#: second against the prefetcher that fetches lines in pairs).
+_SEPARATION = 128
+
+
+class _WorkerState:
+    """One worker thread's own generator, and its own copies of everything C writes or reads per step.
+
+    The weights, the workspace, X and y of a worker lie in one private block, each
+    starting on a fresh cache line, with padding at both ends. Small numpy arrays
+    allocated by two threads often share a cache line (one seed in five, measured),
+    and as C writes the weights and the workspace at every step, two cores would
+    pass that line back and forth for the whole training (false sharing).
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, shape: tuple[int, int, int], dtype: np.dtype, bias: bool) -> None:
+        n_in, hidden, n_out = shape
+        shapes = [(n_in, hidden), (hidden, n_out), (_binding.workspace(*shape, dtype).size,), X.shape, y.shape]
+        if bias:
+            shapes += [(hidden,), (n_out,)]
+        spans = [-(-math.prod(each) * dtype.itemsize // _SEPARATION) * _SEPARATION for each in shapes]
+        raw = np.zeros(sum(spans) + 3 * _SEPARATION, dtype=np.uint8)
+        offset = _SEPARATION + (-raw.ctypes.data) % _SEPARATION
+        arrays = []
+        for each, span in zip(shapes, spans, strict=True):
+            arrays.append(raw[offset : offset + math.prod(each) * dtype.itemsize].view(dtype).reshape(each))
+            offset += span
+        self.W1, self.W2, self.work, self.X, self.y = arrays[:5]
+        self.b1: np.ndarray | None = arrays[5] if bias else None
+        self.b2: np.ndarray | None = arrays[6] if bias else None
+        self.X[...] = X
+        self.y[...] = y
+        self.rng = np.random.RandomState(0)
+
+    def load(self, weights: Weights) -> Weights:
+        """Copy (W1, W2, b1, b2) into this worker's block; return the block's arrays."""
+        mine = (self.W1, self.W2, self.b1, self.b2)
+        for target, source in zip(mine, weights, strict=True):
+            if target is not None and source is not None:
+                target[...] = source
+        return mine
+
+
 def _run_parallel(
-    train_seed: Callable[[int, np.random.RandomState, np.ndarray], None],
+    worker_state: Callable[[], _WorkerState],
+    train_seed: Callable[[int, _WorkerState], None],
     total: int,
     threads: int,
-    shape: tuple[int, int, int],
-    dtype: np.dtype,
     progress: Progress | None,
 ) -> None:
-    """train_seed(i, rng, work) for i in range(total) on `threads` workers; progress on this thread.
+    """train_seed(i, state) for i in range(total) on `threads` workers; progress on this thread.
 
-    Each worker owns a generator and a workspace, and takes chunks of consecutive
+    Each worker makes its own state (worker_state()) and takes chunks of consecutive
     indices from a shared counter until none are left. A worker reports each finished
     chunk on a queue, which this thread reads to call `progress`. When anything fails
     (a worker, the progress callback, a KeyboardInterrupt here) the workers stop after
@@ -323,8 +370,7 @@ def _run_parallel(
 
     def worker() -> None:
         try:
-            rng = np.random.RandomState(0)
-            work = _binding.workspace(*shape, dtype)
+            state = worker_state()
             while not stop.is_set():
                 with lock:
                     start = next(next_start, None)
@@ -334,7 +380,7 @@ def _run_parallel(
                 for index in range(start, end):
                     if stop.is_set():
                         return
-                    train_seed(index, rng, work)
+                    train_seed(index, state)
                 finished.put(end - start)
         except BaseException:
             stop.set()
