@@ -90,6 +90,14 @@ def test_learned_means_every_output_on_its_targets_side():
     assert 0 < sum(expected) < 8, "the check needs seeds that learn and seeds that do not"
 
 
+def test_the_callers_arrays_are_left_alone():
+    X_mine, y_mine, seeds = X.copy(), Y.copy(), np.array([4, 2, 0])
+    result = xorc.sweep(seeds, X_mine, y_mine, steps=10)
+    assert X_mine.flags.writeable and y_mine.flags.writeable and seeds.flags.writeable
+    assert X_mine.tolist() == X.tolist() and y_mine.tolist() == Y.tolist() and seeds.tolist() == [4, 2, 0]
+    np.testing.assert_array_equal(result.targets, Y)
+
+
 def test_summary_figures():
     result = xorc.sweep([3, 1, 4, 5, 9], steps=3000, lr=0.5, threads=1)
     ordered = np.sort(result.losses)

@@ -286,14 +286,15 @@ def sweep(
     seconds = time.perf_counter() - started
 
     learned = np.all(np.where(y > 0.5, outputs > 0.5, outputs < 0.5), axis=(1, 2))
-    for array in (seed_array, losses, outputs, learned, y):
+    targets = y.copy()  # y may be the caller's own array: never touch its flags
+    for array in (seed_array, losses, outputs, learned, targets):
         array.flags.writeable = False
     return SweepResult(
         seeds=seed_array,
         losses=losses,
         outputs=outputs,
         learned=learned,
-        targets=y,
+        targets=targets,
         shape=shape,
         bias=bias,
         lr=lr,
