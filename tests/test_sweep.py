@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import sys
 import threading
 import tracemalloc
@@ -338,6 +339,21 @@ def test_plot(capsys, tmp_path):
     argv = ["--seeds", "0:5", "--steps", "200", "--quiet", "--compare", "bias=off,on", "--plot", str(compared)]
     assert run(capsys, *argv)[0] == 0
     assert compared.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_sweep_leaves_pyplot_alone(tmp_path):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "one.png"
+    code = (
+        "import sys, xorc\n"
+        "from xorc.plot import plot_sweep\n"
+        f"plot_sweep(xorc.sweep(range(3), steps=10), {str(path)!r})\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert path.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_plot_without_matplotlib_fails_before_the_sweep(capsys, tmp_path, monkeypatch):

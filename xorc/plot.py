@@ -33,11 +33,9 @@ def plot_sweep(
     at all (drawn to a temporary file beside it, then renamed).
     """
     require_matplotlib()
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib import ticker
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     runs = [results] if not isinstance(results, Sequence) else list(results)
     if not runs:
@@ -56,9 +54,10 @@ def plot_sweep(
     high = max(every.max() if every.size else 1.0, low * 10)
     edges = np.geomspace(low / 1.05, high * 1.05, 61)
 
-    figure, axes = plt.subplots(
-        len(runs), 1, figsize=(10, 1.2 + 2.3 * len(runs)), sharex=True, squeeze=False, layout="constrained"
-    )
+    # A Figure of its own on the Agg canvas: no pyplot, so the caller's backend and figures are left alone.
+    figure = Figure(figsize=(10, 1.2 + 2.3 * len(runs)), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(len(runs), 1, sharex=True, squeeze=False)
     for axis, run, label in zip(axes[:, 0], runs, labels, strict=True):
         losses = np.clip(np.nan_to_num(run.losses, nan=high, posinf=high), edges[0], edges[-1])
         learned, missed = losses[run.learned], losses[~run.learned]
@@ -90,20 +89,17 @@ def plot_sweep(
     axes[-1, 0].set_xlabel(f"final loss (sum of squared errors{after}, log scale)")
 
     temporary = f"{os.fspath(path)}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "xb") as file:  # "x": never overwrite a file that is not ours
-            try:
-                figure.savefig(file, format="png", dpi=110)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+    with open(temporary, "xb") as file:  # "x": never overwrite a file that is not ours
         try:
-            os.replace(temporary, path)
+            figure.savefig(file, format="png", dpi=110)
         except BaseException:
             os.unlink(temporary)
             raise
-    finally:
-        plt.close(figure)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def _label_twos_and_fives(value: float, _: object) -> str:
