@@ -113,3 +113,24 @@ def test_python_dash_m_runs_without_traceback():
     assert ok.returncode == 0 and json.loads(ok.stdout)["steps"] == 10
     bad = subprocess.run([sys.executable, "-m", "xorc", "train", "--lr", "-1"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.startswith("xorc: error:")
+
+
+def test_train_bias_flag_trains_the_biased_network(capsys):
+    import reference
+
+    assert main(["train", "--bias", "--steps", "500", "--lr", "0.5", "--seed", "7", "--quiet", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    # The initial weights drawn by hand, in the documented order: W1, W2, then b1, b2.
+    rng = np.random.RandomState(7)
+    W1, W2 = rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, (3, 1))
+    b1, b2 = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 1)
+    X, y = np.array([[1, 0], [0, 0], [0, 1], [1, 1]], float), np.array([[1], [0], [1], [0]], float)
+    want = reference.train(X, y, W1, W2, 0.5, 500, b1, b2)
+    assert result["bias"] is True
+    for name, expected in zip(("W1", "W2", "b1", "b2"), want, strict=True):
+        np.testing.assert_allclose(result[name], expected, rtol=1e-11, atol=1e-11)
+    np.testing.assert_allclose(result["outputs"], reference.forward(X, *want)[1], atol=1e-11)
+
+    assert main(["train", "--steps", "5", "--quiet", "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert plain["bias"] is False and "b1" not in plain and "b2" not in plain

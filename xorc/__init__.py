@@ -12,6 +12,18 @@ from .data import TASKS, truth_table
 from .model_file import ModelFileError, load
 from .network import Network
 from .plot import plot
+from .sweep import SweepResult, sweep
 from .training import train
 
-__all__ = ["TASKS", "ModelFileError", "Network", "__version__", "load", "plot", "train", "truth_table"]
+__all__ = [
+    "TASKS",
+    "ModelFileError",
+    "Network",
+    "SweepResult",
+    "__version__",
+    "load",
+    "plot",
+    "sweep",
+    "train",
+    "truth_table",
+]

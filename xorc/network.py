@@ -89,14 +89,7 @@ class Network:
         n_out = _validate.integer("n_out", n_out, minimum=1)
         dtype = _validate.dtype(dtype)
         seed = _validate.seed(seed)
-        rng = np.random.RandomState(seed)
-        W1 = rng.uniform(-1.0, 1.0, (n_in, hidden))
-        W2 = rng.uniform(-1.0, 1.0, (hidden, n_out))
-        b1 = b2 = None
-        if bias:
-            b1 = rng.uniform(-1.0, 1.0, hidden)
-            b2 = rng.uniform(-1.0, 1.0, n_out)
-        net = cls(*(None if a is None else a.astype(dtype) for a in (W1, W2, b1, b2)))
+        net = cls(*initial_weights(np.random.RandomState(seed), n_in, hidden, n_out, dtype, bias))
         net.settings.seed = seed
         return net
 
@@ -226,6 +219,24 @@ class Network:
         from . import model_file  # model_file builds Networks, so it imports this module
 
         model_file.save(self, path)
+
+
+def initial_weights(
+    rng: np.random.RandomState, n_in: int, hidden: int, n_out: int, dtype: np.dtype, bias: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """(W1, W2, b1, b2) drawn from `rng` as ``Network.random`` draws them, cast to `dtype`.
+
+    The one definition of the seed program's initialisation: ``Network.random`` calls it
+    with ``RandomState(seed)``, and ``xorc.sweep`` with a generator reseeded by
+    ``rng.seed(seed)`` (the same state, without building a new generator per seed).
+    """
+    W1 = rng.uniform(-1.0, 1.0, (n_in, hidden)).astype(dtype)
+    W2 = rng.uniform(-1.0, 1.0, (hidden, n_out)).astype(dtype)
+    if not bias:
+        return W1, W2, None, None
+    b1 = rng.uniform(-1.0, 1.0, hidden).astype(dtype)
+    b2 = rng.uniform(-1.0, 1.0, n_out).astype(dtype)
+    return W1, W2, b1, b2
 
 
 def lr_fits(lr: float, dtype: np.dtype) -> bool:
