@@ -25,6 +25,9 @@ const char *xorc_strerror(int status)
     }
 }
 
+/* The training loop runs forward and backward over blocks of this many rows. */
+#define XORC_BLOCK 4
+
 /* a * b, stored in *product, unless it exceeds `limit` (then 0 is returned). */
 static int mul_within(size_t a, size_t b, size_t limit, size_t *product)
 {
@@ -55,7 +58,8 @@ static int sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 
 size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
 {
-    /* dW1 (n_in·n_hidden), dW2 (n_hidden·n_out), db1, db2, h, o, delta. */
+    /* dW1 (n_in·n_hidden), dW2 (n_hidden·n_out), db1, db2, and for a block of
+     * XORC_BLOCK rows: h (n_hidden each), o and delta (n_out each). */
     const size_t limit = SIZE_MAX / sizeof(double);
     size_t w1, w2;
     if (!sizes_ok(1, n_in, n_hidden, n_out)
@@ -63,8 +67,12 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
         || !mul_within(n_hidden, n_out, limit, &w2)) {
         return 0;
     }
+    size_t h, o;
+    if (!mul_within(n_hidden, XORC_BLOCK, limit, &h) || !mul_within(n_out, XORC_BLOCK, limit, &o)) {
+        return 0;
+    }
     size_t total = w1;
-    const size_t parts[] = {w2, n_hidden, n_out, n_hidden, n_out, n_out};
+    const size_t parts[] = {w2, n_hidden, n_out, h, o, o};
     for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
         if (parts[p] > limit - total) {
             return 0;
@@ -74,8 +82,28 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
     return total;
 }
 
+/*
+ * The kernels' functions are inlined into their callers, so that literal sizes
+ * propagate into them (see xorc_kernels.h); the rare path of exp_d stays out of line.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define XORC_INLINE static inline __attribute__((always_inline))
+#define XORC_NOINLINE static __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define XORC_INLINE static __forceinline
+#define XORC_NOINLINE static __declspec(noinline)
+#else
+#define XORC_INLINE static inline
+#define XORC_NOINLINE static
+#endif
+#if defined(_MSC_VER) && !defined(__STDC_VERSION__)
+#define restrict __restrict /* C99's restrict, as MSVC spells it before /std:c11 */
+#endif
+
+#include "xorc_exp.h"
+
 #define REAL double
-#define EXP exp
+#define EXP exp_d
 #define FN(name) name##_d
 #include "xorc_kernels.h"
 #undef REAL
@@ -83,7 +111,7 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
 #undef FN
 
 #define REAL float
-#define EXP expf
+#define EXP exp_s
 #define FN(name) name##_s
 #include "xorc_kernels.h"
 #undef REAL

@@ -14,7 +14,9 @@
  *  - All buffers are owned by the caller, contiguous and row-major:
  *      X (n, n_in), y (n, n_out), W1 (n_in, n_hidden), W2 (n_hidden, n_out),
  *      b1 (n_hidden), b2 (n_out), hidden (n, n_hidden), out (n, n_out).
- *  - Outputs come first in the argument list, then inputs, then sizes.
+ *  - Outputs come first in the argument list, then inputs, then sizes. An output
+ *    buffer must not overlap any other buffer argument, unless the function
+ *    says it may (xorc_exp_*, xorc_sigmoid_*).
  *  - b1 and b2 are optional: pass NULL for a network without biases (and then
  *    NULL for db1, db2). b1 and b2 must be both NULL or both non-NULL.
  *  - Every function returns XORC_OK or a negative XORC_ERR_* code; on an error
@@ -47,6 +49,17 @@ enum {
 
 /* A static, human-readable description of a status code. */
 const char *xorc_strerror(int status);
+
+/*
+ * The elementwise functions the network is made of, over n values (n may be 0):
+ * out[i] = exp(x[i]), within 0.52 ulp (xorc's own, not libm's; see xorc_exp.h), and
+ * out[i] = sigmoid(z[i]) = 1 / (1 + exp(-z[i])), exactly 0 or 1 where it saturates.
+ * out may be x (or z) itself.
+ */
+int xorc_exp_d(double *out, const double *x, size_t n);
+int xorc_exp_s(float *out, const float *x, size_t n);
+int xorc_sigmoid_d(double *out, const double *z, size_t n);
+int xorc_sigmoid_s(float *out, const float *z, size_t n);
 
 /* Forward pass over n rows: hidden = sigmoid(X·W1 + b1), out = sigmoid(hidden·W2 + b2). */
 int xorc_forward_d(double *hidden, double *out,

@@ -30,14 +30,30 @@ class _Precision(NamedTuple):
     backward: Callable[..., int]
     update: Callable[..., int]
     train: Callable[..., int]
+    exp: Callable[..., int]
+    sigmoid: Callable[..., int]
 
 
 _PRECISIONS = {
     np.dtype(np.float64): _Precision(
-        "double", lib.xorc_forward_d, lib.xorc_loss_d, lib.xorc_backward_d, lib.xorc_update_d, lib.xorc_train_d
+        "double",
+        lib.xorc_forward_d,
+        lib.xorc_loss_d,
+        lib.xorc_backward_d,
+        lib.xorc_update_d,
+        lib.xorc_train_d,
+        lib.xorc_exp_d,
+        lib.xorc_sigmoid_d,
     ),
     np.dtype(np.float32): _Precision(
-        "float", lib.xorc_forward_s, lib.xorc_loss_s, lib.xorc_backward_s, lib.xorc_update_s, lib.xorc_train_s
+        "float",
+        lib.xorc_forward_s,
+        lib.xorc_loss_s,
+        lib.xorc_backward_s,
+        lib.xorc_update_s,
+        lib.xorc_train_s,
+        lib.xorc_exp_s,
+        lib.xorc_sigmoid_s,
     ),
 }
 
@@ -154,6 +170,32 @@ def update(W, grad, lr: float) -> None:
         kind.update(_buffer("W", W, kind, W.shape, writable=True), _buffer("grad", grad, kind, W.shape), W.size, lr),
         "xorc_update",
     )
+
+
+def _elementwise(function: str, values: np.ndarray) -> np.ndarray:
+    kind = _precision(values)
+    values = np.ascontiguousarray(values)
+    out = np.empty_like(values)
+    if values.size:
+        _check(
+            getattr(kind, function)(
+                _buffer("out", out, kind, values.shape, writable=True),
+                _buffer("x", values, kind, values.shape),
+                values.size,
+            ),
+            "xorc_" + function,
+        )
+    return out
+
+
+def exp(x: np.ndarray) -> np.ndarray:
+    """The core's own exponential, elementwise (for checking it against a reference)."""
+    return _elementwise("exp", x)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The core's sigmoid 1 / (1 + exp(-z)), elementwise."""
+    return _elementwise("sigmoid", z)
 
 
 def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
