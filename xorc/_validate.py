@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 DTYPES = ("float32", "float64")
+_DTYPES = frozenset(np.dtype(name) for name in DTYPES)
 
 
 def dtype(value: Any) -> np.dtype:
@@ -21,7 +22,7 @@ def dtype(value: Any) -> np.dtype:
         resolved = np.dtype(value)
     except TypeError:
         raise TypeError(f"dtype must be 'float32' or 'float64', got {value!r}") from None
-    if resolved.name not in DTYPES:
+    if resolved not in _DTYPES:  # (dtype.name is slow: this runs on every call)
         raise ValueError(f"dtype must be 'float32' or 'float64', got {value!r}")
     return resolved
 

