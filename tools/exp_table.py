@@ -3,10 +3,10 @@
     python tools/exp_table.py            # prints the generated block
     python tools/exp_table.py --check    # exit 1 if csrc/xorc_exp.h differs from it
 
-For j = 0 .. N-1 (N = 128), with s_j the double nearest to 2^(j/N) and t_j the
-double nearest to the relative error (2^(j/N) - s_j) / s_j (so 2^(j/N) = s_j (1 + t_j)
-to about 106 bits), the tables hold t_j and the bits of s_j minus j * 2^45: adding
-k * 2^45 (k = N e + j) to those then gives the bits of s_j 2^e. ln2/N is split into a high part of 33
+For j = 0 .. N-1 (N = 2^9 = 512), with s_j the double nearest to 2^(j/N) and t_j
+the double nearest to the relative error (2^(j/N) - s_j) / s_j (so 2^(j/N) =
+s_j (1 + t_j) to about 106 bits), the tables hold t_j and the bits of s_j minus
+j * 2^43: adding k * 2^43 (k = N e + j) to those then gives the bits of s_j 2^e. ln2/N is split into a high part of 33
 significant bits (so k * hi is exact for |k| < 2^20) and the rest, lo.
 """
 
@@ -17,7 +17,8 @@ import os
 import struct
 import sys
 
-N = 128
+TABLE_BITS = 9
+N = 1 << TABLE_BITS
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "csrc", "xorc_exp.h")
 BEGIN = "/* generated-begin: tools/exp_table.py */"
 END = "/* generated-end */"
@@ -44,7 +45,8 @@ def generate() -> str:
     lo = float(ln2_n - decimal.Decimal(hi))
     lines = [
         BEGIN,
-        f"#define XORC_EXP_N {N}",
+        f"#define XORC_EXP_TABLE_BITS {TABLE_BITS}",
+        "#define XORC_EXP_N (1 << XORC_EXP_TABLE_BITS)",
         f"static const double xorc_exp_inv_ln2_n = {float(N / ln2).hex()}; /* N / ln2 */",
         f"static const double xorc_exp_ln2_hi_n = {hi.hex()}; /* ln2 / N, 33 bits */",
         f"static const double xorc_exp_ln2_lo_n = {lo.hex()}; /* ln2 / N - hi */",
@@ -55,8 +57,8 @@ def generate() -> str:
         exact = (ln2 * j / N).exp()
         s = float(exact)
         tails.append(float((exact - decimal.Decimal(s)) / decimal.Decimal(s)))
-        bits.append(struct.unpack("<Q", struct.pack("<d", s))[0] - (j << 45))
-    lines.append("/* 2^(j/N) = s_j (1 + t_j): the bits of s_j minus j * 2^45, j = 0 .. N-1 */")
+        bits.append(struct.unpack("<Q", struct.pack("<d", s))[0] - (j << (52 - TABLE_BITS)))
+    lines.append(f"/* 2^(j/N) = s_j (1 + t_j): the bits of s_j minus j * 2^{52 - TABLE_BITS}, j = 0 .. N-1 */")
     lines.append("static const uint64_t xorc_exp_scale_bits[XORC_EXP_N] = {")
     lines += [f"    UINT64_C({b:#018x})," for b in bits]
     lines.append("};")
