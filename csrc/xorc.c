@@ -82,6 +82,46 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
     return total;
 }
 
+/* MT19937 (Matsumoto and Nishimura 1998), as numpy's RandomState runs it. */
+enum { MT_N = 624, MT_M = 397 };
+
+/* The next 32-bit output; regenerates the 624 words of state when they are used up. */
+static uint32_t mt_next(uint32_t mt[MT_N], size_t *next)
+{
+    if (*next == MT_N) {
+        for (size_t i = 0; i < MT_N; i++) {
+            uint32_t y = (mt[i] & UINT32_C(0x80000000)) | (mt[(i + 1) % MT_N] & UINT32_C(0x7fffffff));
+            mt[i] = mt[(i + MT_M) % MT_N] ^ (y >> 1) ^ ((y & 1) ? UINT32_C(0x9908b0df) : 0);
+        }
+        *next = 0;
+    }
+    uint32_t y = mt[(*next)++];
+    y ^= y >> 11;
+    y ^= (y << 7) & UINT32_C(0x9d2c5680);
+    y ^= (y << 15) & UINT32_C(0xefc60000);
+    return y ^ (y >> 18);
+}
+
+int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32_t seed)
+{
+    if (out == NULL) {
+        return XORC_ERR_NULL;
+    }
+    uint32_t mt[MT_N];
+    size_t next = MT_N;
+    mt[0] = seed;
+    for (size_t i = 1; i < MT_N; i++) {
+        mt[i] = (uint32_t)(UINT32_C(1812433253) * (mt[i - 1] ^ (mt[i - 1] >> 30)) + (uint32_t)i);
+    }
+    const double range = high - low;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a = mt_next(mt, &next) >> 5;
+        uint32_t b = mt_next(mt, &next) >> 6;
+        out[i] = low + range * (((double)a * 67108864.0 + (double)b) / 9007199254740992.0);
+    }
+    return XORC_OK;
+}
+
 /*
  * The kernels' functions are inlined into their callers, so that literal sizes
  * propagate into them (see xorc_kernels.h); the rare path of exp_d stays out of line.

@@ -124,6 +124,17 @@ int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss,
                  size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                  float lr, uint64_t steps);
 
+/*
+ * The initial weights of the seed program: out[i] for i < n are the first n
+ * numbers that numpy's legacy generator, np.random.RandomState(seed), draws with
+ * .uniform(low, high): the Mersenne Twister MT19937 seeded as its reference
+ * init_genrand(seed) does, 53-bit u = (a * 2^26 + b) / 2^53 in [0, 1) from two
+ * 32-bit outputs a >> 5 and b >> 6, and out[i] = low + (high - low) * u.
+ * W1 = uniform(-1, 1, (n_in, n_hidden)) and then W2 from the same generator are
+ * the first n_in * n_hidden numbers and the next n_hidden * n_out.
+ */
+int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32_t seed);
+
 /* cdef-end */
 
 #ifdef __cplusplus

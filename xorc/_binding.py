@@ -198,6 +198,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return _elementwise("sigmoid", z)
 
 
+def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> np.ndarray:
+    """numpy's RandomState(seed).uniform(low, high, n), drawn by the core (no numpy.random import)."""
+    out = np.empty(n, dtype=np.float64)
+    _check(
+        lib.xorc_random_uniform_d(ffi.from_buffer("double[]", out, require_writable=True), n, low, high, seed),
+        "xorc_random_uniform",
+    )
+    return out
+
+
 def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
     """Scratch space for ``train`` on networks of this shape."""
     length = lib.xorc_train_workspace_len(n_in, hidden_units, n_out)

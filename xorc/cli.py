@@ -8,7 +8,6 @@ stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -114,6 +113,8 @@ def _train(args: argparse.Namespace) -> int:
     outputs = net.predict(X)
     step, loss = net.history[-1]
     if args.json:
+        import json  # only here: start-up time matters more than import style
+
         result = {
             "task": args.task,
             "shape": list(net.shape),

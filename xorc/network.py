@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -64,20 +63,21 @@ class Network:
 
         W1 = RandomState(seed).uniform(-1, 1, (n_in, hidden)), then W2 from the same
         generator with shape (hidden, n_out), then (with bias=True) b1 and b2 the same
-        way, all in float64 and then cast to `dtype`.
+        way, all in float64 and then cast to `dtype`. (The core draws numpy's
+        RandomState stream itself: see xorc_random_uniform_d in csrc/xorc.h.)
         """
         n_in = _validate.integer("n_in", n_in, minimum=1)
         hidden = _validate.integer("hidden", hidden, minimum=1)
         n_out = _validate.integer("n_out", n_out, minimum=1)
         dtype = _validate.dtype(dtype)
-        rng = _seeded_generator(_validate.seed(seed))
-        W1 = rng.uniform(-1.0, 1.0, (n_in, hidden))
-        W2 = rng.uniform(-1.0, 1.0, (hidden, n_out))
-        b1 = b2 = None
-        if bias:
-            b1 = rng.uniform(-1.0, 1.0, hidden)
-            b2 = rng.uniform(-1.0, 1.0, n_out)
-        return cls(*(None if a is None else a.astype(dtype) for a in (W1, W2, b1, b2)))
+        # One stream, drawn in the core (importing numpy.random would cost more start-up
+        # time than the whole seed job takes to train), then cut in the order drawn.
+        shapes = [(n_in, hidden), (hidden, n_out)] + ([(hidden,), (n_out,)] if bias else [])
+        sizes = [int(np.prod(shape)) for shape in shapes]
+        values = _binding.random_uniform(sum(sizes), _validate.seed(seed))
+        parts = np.split(values, np.cumsum(sizes)[:-1])
+        arrays = [part.reshape(shape).astype(dtype) for part, shape in zip(parts, shapes, strict=True)]
+        return cls(*arrays)
 
     # The weights, as read-only views of the arrays that training updates.
     @property
@@ -195,22 +195,6 @@ def lr_fits(lr: float, dtype: np.dtype) -> bool:
     with np.errstate(over="ignore", under="ignore"):
         rounded = dtype.type(lr)
     return bool(np.isfinite(rounded) and rounded > 0)
-
-
-_generators = threading.local()
-
-
-def _seeded_generator(seed: int) -> np.random.RandomState:
-    """This thread's RandomState, reseeded: the state of RandomState(seed), without the cost.
-
-    Constructing a RandomState first seeds it from the operating system's entropy
-    (about 0.2 ms, as much as a thousand training steps); reseeding one is 100x cheaper.
-    """
-    generator = getattr(_generators, "random_state", None)
-    if generator is None:
-        generator = _generators.random_state = np.random.RandomState()
-    generator.seed(seed)
-    return generator
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
