@@ -73,10 +73,12 @@ class Network:
         # One stream, drawn in the core (importing numpy.random would cost more start-up
         # time than the whole seed job takes to train), then cut in the order drawn.
         shapes = [(n_in, hidden), (hidden, n_out)] + ([(hidden,), (n_out,)] if bias else [])
-        sizes = [int(np.prod(shape)) for shape in shapes]
+        sizes = [n_in * hidden, hidden * n_out] + ([hidden, n_out] if bias else [])
         values = _binding.random_uniform(sum(sizes), _validate.seed(seed))
-        parts = np.split(values, np.cumsum(sizes)[:-1])
-        arrays = [part.reshape(shape).astype(dtype) for part, shape in zip(parts, shapes, strict=True)]
+        arrays, start = [], 0
+        for shape, size in zip(shapes, sizes, strict=True):
+            arrays.append(values[start : start + size].reshape(shape).astype(dtype))
+            start += size
         return cls(*arrays)
 
     # The weights, as read-only views of the arrays that training updates.
