@@ -18,7 +18,7 @@
  * functions and the training loop are inlined into each caller, and
  * xorc_train_* calls the loop with literal sizes for the shapes worth it (the
  * seed program's 2-3-1, and one output), so the compiler unrolls the same
- * loops, keeps values in registers and drops the tests there. The training loop
+ * loops and drops the tests there. The training loop
  * goes layer by layer over blocks of XORC_BLOCK rows, so the exponentials of
  * different rows are independent and the processor overlaps them. The
  * floating-point operations, and the order of every sum, are the same in every
@@ -167,8 +167,9 @@ XORC_INLINE void FN(train_block)(REAL *restrict dW1, REAL *restrict db1,
 
 /*
  * `steps` full-batch steps in place, then the SSE of the network as it then
- * stands. Each step: zero the gradients, forward and backward row by row
- * (accumulating the gradients in row order, as xorc_backward does), then
+ * stands. Each step: zero the gradients, forward and backward over blocks of
+ * XORC_BLOCK rows (the block's hidden layers, then its outputs, then its
+ * gradients, accumulated in row order as xorc_backward does), then
  * W <- W - lr * dW for each parameter (as xorc_update does). `work` is
  * carved as xorc_train_workspace_len() counts it. b1 and b2 are both NULL or
  * both not; callers pass a literal NULL, and literal sizes, to get a
@@ -226,8 +227,9 @@ XORC_INLINE REAL FN(train_steps)(REAL *restrict W1, REAL *restrict b1,
 
 /*
  * The instances of train_steps: the seed program's shape (all sizes literal, no
- * biases: the loops unroll and the weights stay in registers), one output (the
- * loops over outputs vanish; about 25% fewer instructions), and any shape.
+ * biases: every loop but the one over rows unrolls), one output (the loops over
+ * outputs vanish: about 25% fewer instructions than the general instance), and
+ * any shape.
  */
 static REAL FN(train_2_3_1)(REAL *restrict W1, REAL *restrict W2, REAL *restrict work,
                             const REAL *restrict X, const REAL *restrict y, size_t n,
@@ -237,11 +239,11 @@ static REAL FN(train_2_3_1)(REAL *restrict W1, REAL *restrict W2, REAL *restrict
 }
 
 static REAL FN(train_one_output)(REAL *restrict W1, REAL *restrict b1,
-                          REAL *restrict W2, REAL *restrict b2,
-                          REAL *restrict work, const REAL *restrict X,
-                          const REAL *restrict y,
-                          size_t n, size_t n_in, size_t n_hidden,
-                          REAL lr, uint64_t steps)
+                                 REAL *restrict W2, REAL *restrict b2,
+                                 REAL *restrict work, const REAL *restrict X,
+                                 const REAL *restrict y,
+                                 size_t n, size_t n_in, size_t n_hidden,
+                                 REAL lr, uint64_t steps)
 {
     return FN(train_steps)(W1, b1, W2, b2, work, X, y, n, n_in, n_hidden, 1, lr, steps);
 }
@@ -370,7 +372,11 @@ int FN(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
     if (!FN(lr_ok)(lr)) {
         return XORC_ERR_LR;
     }
-    if (work_len < xorc_train_workspace_len(n_in, n_hidden, n_out)) {
+    const size_t needed = xorc_train_workspace_len(n_in, n_hidden, n_out);
+    if (needed == 0) {
+        return XORC_ERR_SIZE; /* the workspace's size would overflow size_t */
+    }
+    if (work_len < needed) {
         return XORC_ERR_WORKSPACE;
     }
     if (b1 == NULL && n_in == 2 && n_hidden == 3 && n_out == 1) {
