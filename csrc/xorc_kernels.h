@@ -366,17 +366,14 @@ int FN(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
         || y == NULL || (b1 == NULL) != (b2 == NULL)) {
         return XORC_ERR_NULL;
     }
-    if (!sizes_ok(n, n_in, n_hidden, n_out)) {
+    /* Sizes that fit can still add up to a workspace length that does not (then 0). */
+    if (!sizes_ok(n, n_in, n_hidden, n_out) || xorc_train_workspace_len(n_in, n_hidden, n_out) == 0) {
         return XORC_ERR_SIZE;
     }
     if (!FN(lr_ok)(lr)) {
         return XORC_ERR_LR;
     }
-    const size_t needed = xorc_train_workspace_len(n_in, n_hidden, n_out);
-    if (needed == 0) {
-        return XORC_ERR_SIZE; /* the workspace's size would overflow size_t */
-    }
-    if (work_len < needed) {
+    if (work_len < xorc_train_workspace_len(n_in, n_hidden, n_out)) {
         return XORC_ERR_WORKSPACE;
     }
     if (b1 == NULL && n_in == 2 && n_hidden == 3 && n_out == 1) {
