@@ -173,7 +173,9 @@ def update(W, grad, lr: float) -> None:
 
 
 def _elementwise(function: str, values: np.ndarray) -> np.ndarray:
-    kind = _precision(values)
+    kind = _PRECISIONS.get(values.dtype) if isinstance(values, np.ndarray) else None
+    if kind is None:
+        raise TypeError(f"expected a float32 or float64 numpy array, got {type(values).__name__}")
     values = np.ascontiguousarray(values)
     out = np.empty_like(values)
     if values.size:
