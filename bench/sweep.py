@@ -26,7 +26,7 @@ import numpy as np
 import xorc
 from xorc import _binding
 from xorc.network import initial_weights
-from xorc.sweep import available_cores
+from xorc.sweeps import available_cores
 
 
 def load() -> str:

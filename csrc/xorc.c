@@ -25,6 +25,9 @@ const char *xorc_strerror(int status)
     }
 }
 
+/* The training loop runs forward and backward over blocks of this many rows. */
+#define XORC_BLOCK 4
+
 /* a * b, stored in *product, unless it exceeds `limit` (then 0 is returned). */
 static int mul_within(size_t a, size_t b, size_t limit, size_t *product)
 {
@@ -55,7 +58,8 @@ static int sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 
 size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
 {
-    /* dW1 (n_in·n_hidden), dW2 (n_hidden·n_out), db1, db2, h, o, delta. */
+    /* dW1 (n_in·n_hidden), dW2 (n_hidden·n_out), db1, db2, and for a block of
+     * XORC_BLOCK rows: h (n_hidden each), o and delta (n_out each). */
     const size_t limit = SIZE_MAX / sizeof(double);
     size_t w1, w2;
     if (!sizes_ok(1, n_in, n_hidden, n_out)
@@ -63,8 +67,12 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
         || !mul_within(n_hidden, n_out, limit, &w2)) {
         return 0;
     }
+    size_t h, o;
+    if (!mul_within(n_hidden, XORC_BLOCK, limit, &h) || !mul_within(n_out, XORC_BLOCK, limit, &o)) {
+        return 0;
+    }
     size_t total = w1;
-    const size_t parts[] = {w2, n_hidden, n_out, n_hidden, n_out, n_out};
+    const size_t parts[] = {w2, n_hidden, n_out, h, o, o};
     for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
         if (parts[p] > limit - total) {
             return 0;
@@ -74,8 +82,68 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
     return total;
 }
 
+/* MT19937 (Matsumoto and Nishimura 1998), as numpy's RandomState runs it. */
+enum { MT_N = 624, MT_M = 397 };
+
+/* The next 32-bit output; regenerates the 624 words of state when they are used up. */
+static uint32_t mt_next(uint32_t mt[MT_N], size_t *next)
+{
+    if (*next == MT_N) {
+        for (size_t i = 0; i < MT_N; i++) {
+            uint32_t y = (mt[i] & UINT32_C(0x80000000)) | (mt[(i + 1) % MT_N] & UINT32_C(0x7fffffff));
+            mt[i] = mt[(i + MT_M) % MT_N] ^ (y >> 1) ^ ((y & 1) ? UINT32_C(0x9908b0df) : 0);
+        }
+        *next = 0;
+    }
+    uint32_t y = mt[(*next)++];
+    y ^= y >> 11;
+    y ^= (y << 7) & UINT32_C(0x9d2c5680);
+    y ^= (y << 15) & UINT32_C(0xefc60000);
+    return y ^ (y >> 18);
+}
+
+int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32_t seed)
+{
+    if (out == NULL) {
+        return XORC_ERR_NULL;
+    }
+    uint32_t mt[MT_N];
+    size_t next = MT_N;
+    mt[0] = seed;
+    for (size_t i = 1; i < MT_N; i++) {
+        mt[i] = (uint32_t)(UINT32_C(1812433253) * (mt[i - 1] ^ (mt[i - 1] >> 30)) + (uint32_t)i);
+    }
+    const double range = high - low;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a = mt_next(mt, &next) >> 5;
+        uint32_t b = mt_next(mt, &next) >> 6;
+        out[i] = low + range * (((double)a * 67108864.0 + (double)b) / 9007199254740992.0);
+    }
+    return XORC_OK;
+}
+
+/*
+ * The kernels' functions are inlined into their callers, so that literal sizes
+ * propagate into them (see xorc_kernels.h); the rare path of exp_d stays out of line.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define XORC_INLINE static inline __attribute__((always_inline))
+#define XORC_NOINLINE static __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define XORC_INLINE static __forceinline
+#define XORC_NOINLINE static __declspec(noinline)
+#else
+#define XORC_INLINE static inline
+#define XORC_NOINLINE static
+#endif
+#if defined(_MSC_VER) && !defined(__STDC_VERSION__)
+#define restrict __restrict /* C99's restrict, as MSVC spells it before /std:c11 */
+#endif
+
+#include "xorc_exp.h"
+
 #define REAL double
-#define EXP exp
+#define EXP exp_d
 #define FN(name) name##_d
 #include "xorc_kernels.h"
 #undef REAL
@@ -83,7 +151,7 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
 #undef FN
 
 #define REAL float
-#define EXP expf
+#define EXP exp_s
 #define FN(name) name##_s
 #include "xorc_kernels.h"
 #undef REAL

@@ -14,7 +14,9 @@
  *  - All buffers are owned by the caller, contiguous and row-major:
  *      X (n, n_in), y (n, n_out), W1 (n_in, n_hidden), W2 (n_hidden, n_out),
  *      b1 (n_hidden), b2 (n_out), hidden (n, n_hidden), out (n, n_out).
- *  - Outputs come first in the argument list, then inputs, then sizes.
+ *  - Outputs come first in the argument list, then inputs, then sizes. An output
+ *    buffer must not overlap any other buffer argument, unless the function
+ *    says it may (xorc_exp_*, xorc_sigmoid_*).
  *  - b1 and b2 are optional: pass NULL for a network without biases (and then
  *    NULL for db1, db2). b1 and b2 must be both NULL or both non-NULL.
  *  - Every function returns XORC_OK or a negative XORC_ERR_* code; on an error
@@ -47,6 +49,17 @@ enum {
 
 /* A static, human-readable description of a status code. */
 const char *xorc_strerror(int status);
+
+/*
+ * The elementwise functions the network is made of, over n values (n may be 0):
+ * out[i] = exp(x[i]), within 0.52 ulp (xorc's own, not libm's; see xorc_exp.h), and
+ * out[i] = sigmoid(z[i]) = 1 / (1 + exp(-z[i])), exactly 0 or 1 where it saturates.
+ * out may be x (or z) itself.
+ */
+int xorc_exp_d(double *out, const double *x, size_t n);
+int xorc_exp_s(float *out, const float *x, size_t n);
+int xorc_sigmoid_d(double *out, const double *z, size_t n);
+int xorc_sigmoid_s(float *out, const float *z, size_t n);
 
 /* Forward pass over n rows: hidden = sigmoid(X·W1 + b1), out = sigmoid(hidden·W2 + b2). */
 int xorc_forward_d(double *hidden, double *out,
@@ -110,6 +123,17 @@ int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss,
                  const float *X, const float *y,
                  size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                  float lr, uint64_t steps);
+
+/*
+ * The initial weights of the seed program: out[i] for i < n are the first n
+ * numbers that numpy's legacy generator, np.random.RandomState(seed), draws with
+ * .uniform(low, high): the Mersenne Twister MT19937 seeded as its reference
+ * init_genrand(seed) does, 53-bit u = (a * 2^26 + b) / 2^53 in [0, 1) from two
+ * 32-bit outputs a >> 5 and b >> 6, and out[i] = low + (high - low) * u.
+ * W1 = uniform(-1, 1, (n_in, n_hidden)) and then W2 from the same generator are
+ * the first n_in * n_hidden numbers and the next n_hidden * n_out.
+ */
+int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32_t seed);
 
 /* cdef-end */
 

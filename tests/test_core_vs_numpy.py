@@ -96,6 +96,36 @@ def test_train_steps_equal_single_steps_bit_for_bit():
         assert got.tobytes() == want.tobytes()
 
 
+@pytest.mark.parametrize(
+    "shape, bias",
+    [
+        ((4, 2, 3, 1), False),  # the seed program's shape: xorc_train's specialised path
+        ((9, 2, 3, 1), False),  # the same path with a partial block of rows
+        ((4, 2, 3, 1), True),
+        ((9, 3, 5, 2), True),
+        ((3, 4, 7, 1), False),
+        ((1, 1, 1, 1), False),
+    ],
+)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_train_equals_public_steps_bit_for_bit_every_path(shape, bias, dtype):
+    """k steps of xorc_train are k rounds of xorc_forward, xorc_backward, xorc_update."""
+    net, X, y = random_problem(shape, dtype, bias, seed=8)
+    X, y = X.astype(dtype), y.astype(dtype)
+    stepwise = [a.copy() for a in (net.W1, net.W2, net.b1, net.b2) if a is not None]
+    lr = 0.5
+    for _ in range(40):
+        hidden, out = _binding.forward(X, *stepwise)
+        grads = _binding.backward(X, y, hidden, out, stepwise[1], bias=bias)
+        for param, grad in zip(stepwise, grads, strict=False):
+            _binding.update(param, grad, lr)
+    history = net.fit(X, y, lr=lr, steps=40, log_every=15)
+    for got, want in zip((net.W1, net.W2, net.b1, net.b2), stepwise, strict=False):
+        assert got.tobytes() == want.tobytes()
+    hidden, out = _binding.forward(X, *stepwise)
+    assert history[-1][1] == _binding.loss(out, y)
+
+
 def test_saturated_sigmoid_stays_finite():
     net = xorc.Network([[800.0, -800.0]], [[900.0], [-900.0]])
     out = net.predict([[1.0], [-1.0]])

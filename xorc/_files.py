@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from typing import BinaryIO
@@ -42,7 +41,7 @@ def _create_temporary(folder: str, name: str) -> tuple[str, int]:
     """A new, empty, hidden file beside `name` in `folder`: its path and an open descriptor."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        temp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
         try:
             return temp, os.open(temp, flags, 0o666)
         except FileExistsError:

@@ -14,6 +14,10 @@ import numpy as np
 
 DTYPES = ("float32", "float64")
 
+#: The largest seed numpy's RandomState (and so xorc) accepts.
+SEED_MAX = 2**32 - 1
+_DTYPES = frozenset(np.dtype(name) for name in DTYPES)
+
 
 def dtype(value: Any) -> np.dtype:
     """The computing precision: float32 or float64, given by name or numpy dtype."""
@@ -21,7 +25,7 @@ def dtype(value: Any) -> np.dtype:
         resolved = np.dtype(value)
     except TypeError:
         raise TypeError(f"dtype must be 'float32' or 'float64', got {value!r}") from None
-    if resolved.name not in DTYPES:
+    if resolved not in _DTYPES:  # (dtype.name is slow: this runs on every call)
         raise ValueError(f"dtype must be 'float32' or 'float64', got {value!r}")
     return resolved
 
@@ -114,4 +118,4 @@ def learning_rate(value: Any) -> float:
 
 def seed(value: Any) -> int:
     """A seed for numpy's RandomState: an integer in [0, 2**32 - 1]."""
-    return integer("seed", value, maximum=2**32 - 1)
+    return integer("seed", value, maximum=SEED_MAX)

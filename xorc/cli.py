@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import math
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import numpy as np
 
 from . import __version__
+from ._validate import SEED_MAX
 from .data import TASKS, truth_table
-from .model_file import ModelFileError, load
-from .plot import plot, plot_sweep, require_matplotlib
-from .sweep import SEED_MAX, SweepResult, sweep
+from .plotting import plot, plot_sweep, require_matplotlib
 from .training import progress_line, train
+
+if TYPE_CHECKING:
+    from .sweeps import SweepResult
 
 
 class UsageError(Exception):
@@ -234,7 +235,7 @@ def _train(args: argparse.Namespace) -> int:
         for name, bias in (("b1", net.b1), ("b2", net.b2)):
             if bias is not None:
                 result[name] = bias.tolist()
-        print(json.dumps(result))
+        print(_json(result))
         return 0
     n_in = X.shape[1]
     print()
@@ -265,6 +266,8 @@ def _input_row(text: str, n_in: int) -> list[float]:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    from .model_file import ModelFileError, load
+
     try:
         net = load(args.model)
     except ModelFileError as error:
@@ -293,7 +296,7 @@ def _predict(args: argparse.Namespace) -> int:
             "outputs": outputs.tolist(),
             "targets": None if targets is None else targets.tolist(),
         }
-        print(json.dumps(result))
+        print(_json(result))
         return 0
     cells = [[f"{value:g}" for value in row] for row in X]
     width = max(2, *(len(cell) for row in cells for cell in row))
@@ -322,6 +325,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xorc: interrupted", file=sys.stderr)
         return 130
+
+
+def _json(document: Any) -> str:
+    """One JSON object on one line (json is imported here: the command's start-up doesn't need it)."""
+    import json
+
+    return json.dumps(document)
 
 
 def _one_line(error: Exception) -> str:
@@ -502,6 +512,8 @@ def _check_plot_path(path: str) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from .sweeps import sweep
+
     if args.plot is not None:
         _check_plot_path(args.plot)
     axes = args.compare or []
@@ -552,7 +564,7 @@ def _sweep(args: argparse.Namespace) -> int:
             }
         else:
             document = record(*runs[0])
-        print(json.dumps(document))
+        print(_json(document))
     elif axes:
         print(_compare_table(keys, settings, base, seeds_text, [result for _, result in runs]))
     else:

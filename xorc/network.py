@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,14 +83,15 @@ class Network:
 
         W1 = RandomState(seed).uniform(-1, 1, (n_in, hidden)), then W2 from the same
         generator with shape (hidden, n_out), then (with bias=True) b1 and b2 the same
-        way, all in float64 and then cast to `dtype`.
+        way, all in float64 and then cast to `dtype`. (The core draws numpy's
+        RandomState stream itself: see xorc_random_uniform_d in csrc/xorc.h.)
         """
         n_in = _validate.integer("n_in", n_in, minimum=1)
         hidden = _validate.integer("hidden", hidden, minimum=1)
         n_out = _validate.integer("n_out", n_out, minimum=1)
         dtype = _validate.dtype(dtype)
         seed = _validate.seed(seed)
-        net = cls(*initial_weights(np.random.RandomState(seed), n_in, hidden, n_out, dtype, bias))
+        net = cls(*initial_weights(seed, n_in, hidden, n_out, dtype, bias))
         net.settings.seed = seed
         return net
 
@@ -222,21 +224,25 @@ class Network:
 
 
 def initial_weights(
-    rng: np.random.RandomState, n_in: int, hidden: int, n_out: int, dtype: np.dtype, bias: bool
+    seed: int, n_in: int, hidden: int, n_out: int, dtype: np.dtype, bias: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """(W1, W2, b1, b2) drawn from `rng` as ``Network.random`` draws them, cast to `dtype`.
+    """(W1, W2, b1, b2) as ``RandomState(seed).uniform(-1, 1, ...)`` draws them, cast to `dtype`.
 
-    The one definition of the seed program's initialisation: ``Network.random`` calls it
-    with ``RandomState(seed)``, and ``xorc.sweep`` with a generator reseeded by
-    ``rng.seed(seed)`` (the same state, without building a new generator per seed).
+    The one definition of the seed program's initialisation, used by ``Network.random``
+    and ``xorc.sweep``: W1, then W2, then (with bias) b1 and b2, cut in that order from
+    one stream. The core draws the stream (``xorc_random_uniform_d``, numpy's
+    MT19937 bit for bit): importing numpy.random would cost more start-up time than
+    the whole seed job takes to train.
     """
-    W1 = rng.uniform(-1.0, 1.0, (n_in, hidden)).astype(dtype)
-    W2 = rng.uniform(-1.0, 1.0, (hidden, n_out)).astype(dtype)
-    if not bias:
-        return W1, W2, None, None
-    b1 = rng.uniform(-1.0, 1.0, hidden).astype(dtype)
-    b2 = rng.uniform(-1.0, 1.0, n_out).astype(dtype)
-    return W1, W2, b1, b2
+    shapes = [(n_in, hidden), (hidden, n_out)] + ([(hidden,), (n_out,)] if bias else [])
+    sizes = [math.prod(shape) for shape in shapes]
+    stream = _binding.random_uniform(sum(sizes), seed)
+    arrays, start = [], 0
+    for shape, size in zip(shapes, sizes, strict=True):
+        arrays.append(stream[start : start + size].reshape(shape).astype(dtype))
+        start += size
+    W1, W2 = arrays[:2]
+    return (W1, W2, arrays[2], arrays[3]) if bias else (W1, W2, None, None)
 
 
 def lr_fits(lr: float, dtype: np.dtype) -> bool:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .sweep import SweepResult
+    from .sweeps import SweepResult
 
 INSTALL = 'pip install "xorc[plot]"'
 

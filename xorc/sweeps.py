@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import _binding, _validate
+from ._validate import SEED_MAX
 from .data import truth_table
 from .network import initial_weights, lr_fits
 
@@ -39,7 +40,6 @@ Progress = Callable[[int, int], Any]
 #: (W1, W2, b1, b2), the biases None for a network without them.
 Weights = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
 
-SEED_MAX = 2**32 - 1
 #: The loss quantiles a result reports, by name: (name, q).
 QUANTILES = (("min", 0.0), ("5%", 0.05), ("25%", 0.25), ("median", 0.5), ("75%", 0.75), ("95%", 0.95), ("max", 1.0))
 #: The standard normal's 97.5% quantile: the z of a two-sided 95% interval.
@@ -275,8 +275,7 @@ def sweep(
         return _WorkerState(X, y, shape, dtype, bias)
 
     def train_seed(index: int, state: _WorkerState) -> None:
-        state.rng.seed(int(seed_array[index]))  # the state RandomState(seed) starts in
-        W1, W2, b1, b2 = state.load(initial_weights(state.rng, *shape, dtype, bias))
+        W1, W2, b1, b2 = state.load(initial_weights(int(seed_array[index]), *shape, dtype, bias))
         losses[index] = _binding.train(W1, W2, b1, b2, state.X, state.y, lr, steps, state.work)
         outputs[index] = _binding.forward(state.X, W1, W2, b1, b2)[1]
 
@@ -311,7 +310,7 @@ _SEPARATION = 128
 
 
 class _WorkerState:
-    """One worker thread's own generator, and its own copies of everything C writes or reads per step.
+    """One worker thread's own copies of everything C writes or reads per step.
 
     The weights, the workspace, X and y of a worker lie in one private block, each
     starting on a fresh cache line, with padding at both ends. Small numpy arrays
@@ -337,7 +336,6 @@ class _WorkerState:
         self.b2: np.ndarray | None = arrays[6] if bias else None
         self.X[...] = X
         self.y[...] = y
-        self.rng = np.random.RandomState(0)
 
     def load(self, weights: Weights) -> Weights:
         """Copy (W1, W2, b1, b2) into this worker's block; return the block's arrays."""

@@ -1,0 +1,117 @@
+"""Instructions per training step of the C core, counted by valgrind's callgrind.
+
+    python bench/callgrind.py            # the table
+    python bench/callgrind.py --max 1200 # also exit 1 if the seed job (float64) needs more
+
+Builds bench/step_driver.c with csrc/xorc.c using the extension's own compile
+flags (``compile_args()`` in xorc/_ffi_build.py), runs it under callgrind for two
+step counts and divides the difference of the instruction counts by the
+difference of the steps, so the fixed cost (process start, the final loss)
+cancels out. Instruction counts, unlike times, do not depend on what else the
+machine is doing; they do depend on the compiler and its version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
+
+# (label, driver arguments after STEPS): the seed job in both precisions, then other shapes.
+CASES = [
+    ("seed job 2-3-1, 4 rows, float64", ["d"]),
+    ("seed job 2-3-1, 4 rows, float32", ["s"]),
+    ("2-3-1 with biases, 4 rows, float64", ["d", "3", "4", "bias"]),
+    ("2-16-1, 4 rows, float64", ["d", "16", "4"]),
+    ("2-64-1, 4 rows, float64", ["d", "64", "4"]),
+    ("2-3-1, 64 rows, float64", ["d", "3", "64"]),
+]
+
+
+def extension_compile_args() -> list[str]:
+    """The flags xorc._ffi is compiled with, from the build script itself."""
+    spec = importlib.util.spec_from_file_location("_ffi_build", os.path.join(ROOT, "xorc", "_ffi_build.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.compile_args())
+
+
+def build_driver(directory: str) -> tuple[str, list[str]]:
+    compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+    flags = extension_compile_args()
+    binary = os.path.join(directory, "step_driver")
+    command = [
+        *compiler,
+        *flags,
+        "-I" + os.path.join(ROOT, "csrc"),
+        os.path.join(ROOT, "bench", "step_driver.c"),
+        os.path.join(ROOT, "csrc", "xorc.c"),
+        "-lm",
+        "-o",
+        binary,
+    ]
+    subprocess.run(command, check=True)
+    return binary, [*compiler, *flags]
+
+
+def instructions(binary: str, steps: int, args: list[str], directory: str) -> int:
+    result = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=" + os.path.join(directory, "callgrind.out"),
+            binary,
+            str(steps),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    match = re.search(r"Collected\s*:\s*(\d+)", result.stderr)
+    if match is None:
+        raise RuntimeError("callgrind printed no instruction count:\n" + result.stderr)
+    return int(match.group(1))
+
+
+def per_step(binary: str, args: list[str], directory: str, low: int = 1000, high: int = 3000) -> float:
+    return (instructions(binary, high, args, directory) - instructions(binary, low, args, directory)) / (high - low)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max", type=float, help="fail if the seed job in float64 takes more instructions per step")
+    parser.add_argument("--seed-only", action="store_true", help="count the seed job only (float64 and float32)")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        print("bench/callgrind.py: valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as directory:
+        binary, command = build_driver(directory)
+        print("compiler and flags: " + " ".join(command))
+        print()
+        print("| case | instructions per step |")
+        print("| --- | ---: |")
+        counts = {}
+        for label, case in CASES[:2] if args.seed_only else CASES:
+            counts[label] = per_step(binary, case, directory)
+            print(f"| {label} | {counts[label]:.0f} |", flush=True)
+    seed = counts[CASES[0][0]]
+    if args.max is not None and seed > args.max:
+        print(f"bench/callgrind.py: the seed job takes {seed:.0f} instructions per step, more than {args.max:.0f}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
