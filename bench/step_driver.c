@@ -21,8 +21,10 @@
 #define MAX_ROWS 4096
 #define MAX_WORK (2 * MAX_HIDDEN + MAX_HIDDEN + MAX_HIDDEN + 1 + 16 * MAX_HIDDEN + 64)
 
-static double Xd[MAX_ROWS * 2], yd[MAX_ROWS], W1d[2 * MAX_HIDDEN], W2d[MAX_HIDDEN], b1d[MAX_HIDDEN], b2d[1];
-static float Xs[MAX_ROWS * 2], ys[MAX_ROWS], W1s[2 * MAX_HIDDEN], W2s[MAX_HIDDEN], b1s[MAX_HIDDEN], b2s[1];
+static double Xd[MAX_ROWS * 2], yd[MAX_ROWS], W1d[2 * MAX_HIDDEN], W2d[MAX_HIDDEN], b1d[MAX_HIDDEN],
+    b2d[1];
+static float Xs[MAX_ROWS * 2], ys[MAX_ROWS], W1s[2 * MAX_HIDDEN], W2s[MAX_HIDDEN], b1s[MAX_HIDDEN],
+    b2s[1];
 static double workd[MAX_WORK];
 static float works[MAX_WORK];
 
@@ -30,7 +32,7 @@ static float works[MAX_WORK];
 static const double XOR_X[8] = {1, 0, 0, 0, 0, 1, 1, 1};
 static const double XOR_Y[4] = {1, 0, 1, 0};
 static const double SEED_W1[6] = {-0.6169610992422154, 0.24421754207966373, -0.12454452198577104,
-                                  0.5707171674275384, 0.559951616237607, -0.45481478943471676};
+                                  0.5707171674275384,  0.559951616237607,   -0.45481478943471676};
 static const double SEED_W2[3] = {-0.4470714897138066, 0.6037443550700385, 0.9162787073674103};
 
 /* A uniform number in [lo, hi) from a 64-bit linear congruential generator. */
@@ -64,16 +66,24 @@ int main(int argc, char **argv)
         memcpy(W2d, SEED_W2, sizeof SEED_W2);
     } else {
         unsigned long long state = 1234;
-        for (size_t p = 0; p < 2 * n; p++) Xd[p] = uniform(&state, -1, 1);
-        for (size_t p = 0; p < n; p++) yd[p] = uniform(&state, 0, 1);
-        for (size_t p = 0; p < 2 * hidden; p++) W1d[p] = uniform(&state, -1, 1);
-        for (size_t p = 0; p < hidden; p++) W2d[p] = uniform(&state, -1, 1);
-        for (size_t p = 0; p < hidden; p++) b1d[p] = uniform(&state, -1, 1);
+        for (size_t p = 0; p < 2 * n; p++)
+            Xd[p] = uniform(&state, -1, 1);
+        for (size_t p = 0; p < n; p++)
+            yd[p] = uniform(&state, 0, 1);
+        for (size_t p = 0; p < 2 * hidden; p++)
+            W1d[p] = uniform(&state, -1, 1);
+        for (size_t p = 0; p < hidden; p++)
+            W2d[p] = uniform(&state, -1, 1);
+        for (size_t p = 0; p < hidden; p++)
+            b1d[p] = uniform(&state, -1, 1);
         b2d[0] = uniform(&state, -1, 1);
     }
-    for (size_t p = 0; p < 2 * n; p++) Xs[p] = (float)Xd[p];
-    for (size_t p = 0; p < n; p++) ys[p] = (float)yd[p];
-    for (size_t p = 0; p < 2 * hidden; p++) W1s[p] = (float)W1d[p];
+    for (size_t p = 0; p < 2 * n; p++)
+        Xs[p] = (float)Xd[p];
+    for (size_t p = 0; p < n; p++)
+        ys[p] = (float)yd[p];
+    for (size_t p = 0; p < 2 * hidden; p++)
+        W1s[p] = (float)W1d[p];
     for (size_t p = 0; p < hidden; p++) {
         W2s[p] = (float)W2d[p];
         b1s[p] = (float)b1d[p];
@@ -84,12 +94,12 @@ int main(int argc, char **argv)
     double loss;
     if (single) {
         float loss_s;
-        status = xorc_train_s(W1s, bias ? b1s : NULL, W2s, bias ? b2s : NULL, &loss_s, works, work_len,
-                              Xs, ys, n, 2, hidden, 1, 0.01f, steps);
+        status = xorc_train_s(W1s, bias ? b1s : NULL, W2s, bias ? b2s : NULL, &loss_s, works,
+                              work_len, Xs, ys, n, 2, hidden, 1, 0.01f, steps);
         loss = loss_s;
     } else {
-        status = xorc_train_d(W1d, bias ? b1d : NULL, W2d, bias ? b2d : NULL, &loss, workd, work_len,
-                              Xd, yd, n, 2, hidden, 1, 0.01, steps);
+        status = xorc_train_d(W1d, bias ? b1d : NULL, W2d, bias ? b2d : NULL, &loss, workd,
+                              work_len, Xd, yd, n, 2, hidden, 1, 0.01, steps);
     }
     if (status != XORC_OK) {
         fprintf(stderr, "xorc_train: %s\n", xorc_strerror(status));

@@ -14,6 +14,8 @@
  *
  * Every buffer is allocated on the heap at exactly its length, so that
  * AddressSanitizer and valgrind see any access past its end.
+ *
+ * (void)FN(name)(...) marks a long call for clang-format, as in xorc_kernels.h.
  */
 
 static REAL *FN(alloc)(size_t len)
@@ -116,7 +118,7 @@ static struct FN(net) FN(net_seed)(void)
     return net;
 }
 
-static struct FN(net) FN(net_copy)(const struct FN(net) *src)
+static struct FN(net) FN(net_copy)(const struct FN(net) * src)
 {
     struct FN(net) net;
     const struct dims d = src->d;
@@ -130,7 +132,7 @@ static struct FN(net) FN(net_copy)(const struct FN(net) *src)
     return net;
 }
 
-static void FN(net_free)(struct FN(net) *net)
+static void FN(net_free)(struct FN(net) * net)
 {
     free(net->X);
     free(net->y);
@@ -141,20 +143,22 @@ static void FN(net_free)(struct FN(net) *net)
 }
 
 /* Whether two networks' weights and biases hold the same bits. */
-static int FN(net_same)(const struct FN(net) *a, const struct FN(net) *b)
+static int FN(net_same)(const struct FN(net) * a, const struct FN(net) * b)
 {
     const struct dims d = a->d;
-    return FN(same_bits)(a->W1, b->W1, d.n_in * d.n_hidden) && FN(same_bits)(a->W2, b->W2, d.n_hidden * d.n_out)
-        && FN(same_bits)(a->b1, b->b1, d.n_hidden) && FN(same_bits)(a->b2, b->b2, d.n_out);
+    return FN(same_bits)(a->W1, b->W1, d.n_in * d.n_hidden)
+           && FN(same_bits)(a->W2, b->W2, d.n_hidden * d.n_out)
+           && FN(same_bits)(a->b1, b->b1, d.n_hidden) && FN(same_bits)(a->b2, b->b2, d.n_out);
 }
 
 /* The SSE of `net` on its data, by xorc_forward and xorc_loss; *ok is cleared on a failed call. */
-static REAL FN(sse)(const struct FN(net) *net, REAL *hidden, REAL *out, int *ok)
+static REAL FN(sse)(const struct FN(net) * net, REAL *hidden, REAL *out, int *ok)
 {
     const struct dims d = net->d;
     REAL loss = 0;
-    *ok &= FN(xorc_forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2,
-                            d.n, d.n_in, d.n_hidden, d.n_out) == XORC_OK;
+    *ok &= FN(xorc_forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
+                            d.n_hidden, d.n_out)
+           == XORC_OK;
     *ok &= FN(xorc_loss)(&loss, out, net->y, d.n, d.n_out) == XORC_OK;
     return loss;
 }
@@ -200,10 +204,12 @@ static void FN(test_by_hand)(struct tally *t)
     const REAL b2_values[2] = {L, -L};
     static const double hidden_plain[3 * 2] = {0.75, 0.25, 0.5, 0.75, 0.75, 0.5};
     static const double out_plain[3 * 2] = {0.9, 0.75, 0.25, 27.0 / 28, 0.75, 0.9};
-    static const double delta_plain[3 * 2] = {-9.0 / 500, 9.0 / 32, 3.0 / 32, -27.0 / 10976, -3.0 / 32, 81.0 / 500};
+    static const double delta_plain[3 * 2] = {-9.0 / 500,    9.0 / 32,  3.0 / 32,
+                                              -27.0 / 10976, -3.0 / 32, 81.0 / 500};
     static const double hidden_bias[3 * 2] = {0.5, 0.25, 0.25, 0.75, 0.5, 0.5};
     static const double out_bias[3 * 2] = {0.9, 0.5, 0.25, 0.9, 0.75, 0.75};
-    static const double delta_bias[3 * 2] = {-9.0 / 500, 0.25, 3.0 / 32, -9.0 / 500, -3.0 / 32, 9.0 / 32};
+    static const double delta_bias[3 * 2] = {-9.0 / 500, 0.25,      3.0 / 32,
+                                             -9.0 / 500, -3.0 / 32, 9.0 / 32};
     const double loss_plain = 7393.0 / 4900, loss_bias = 383.0 / 400;
 
     REAL *X = FN(copy_of)(X_values, 6), *y = FN(copy_of)(y_values, 6);
@@ -217,8 +223,9 @@ static void FN(test_by_hand)(struct tally *t)
         REAL loss = -1;
         int ok = FN(xorc_forward)(hidden, out, X, W1, B1, W2, B2, 3, 2, 2, 2) == XORC_OK;
         ok &= FN(xorc_loss)(&loss, out, y, 3, 2) == XORC_OK;
-        ok &= FN(xorc_backward)(dW1, bias ? db1 : NULL, dW2, bias ? db2 : NULL, delta,
-                                X, y, hidden, out, W2, 3, 2, 2, 2) == XORC_OK;
+        ok &= FN(xorc_backward)(dW1, bias ? db1 : NULL, dW2, bias ? db2 : NULL, delta, X, y, hidden,
+                                out, W2, 3, 2, 2, 2)
+              == XORC_OK;
         check(t, ok, "by hand, %s, %s: a call failed", REAL_NAME, label);
         double e = FN(max_error)(hidden, bias ? hidden_bias : hidden_plain, 6);
         check(t, e <= HAND_TOL, "by hand, %s, %s: hidden off by %.3g", REAL_NAME, label, e);
@@ -229,8 +236,19 @@ static void FN(test_by_hand)(struct tally *t)
         e = FN(max_error)(delta, bias ? delta_bias : delta_plain, 6);
         check(t, e <= HAND_TOL, "by hand, %s, %s: delta off by %.3g", REAL_NAME, label, e);
     }
-    free(X); free(y); free(W1); free(W2); free(b1); free(b2);
-    free(hidden); free(out); free(delta); free(dW1); free(dW2); free(db1); free(db2);
+    free(X);
+    free(y);
+    free(W1);
+    free(W2);
+    free(b1);
+    free(b2);
+    free(hidden);
+    free(out);
+    free(delta);
+    free(dW1);
+    free(dW2);
+    free(db1);
+    free(db2);
 }
 
 /*
@@ -242,7 +260,8 @@ static void FN(test_by_hand)(struct tally *t)
 static void FN(test_backward_fd)(struct tally *t, struct dims d, int bias, uint64_t seed)
 {
     struct FN(net) net = FN(net_random)(d, bias, seed);
-    REAL *hidden = FN(alloc)(d.n * d.n_hidden), *out = FN(alloc)(d.n * d.n_out), *delta = FN(alloc)(d.n * d.n_out);
+    REAL *hidden = FN(alloc)(d.n * d.n_hidden), *out = FN(alloc)(d.n * d.n_out),
+         *delta = FN(alloc)(d.n * d.n_out);
     REAL *grads[4];
     REAL *params[4] = {net.W1, net.W2, net.b1, net.b2};
     const size_t lens[4] = {d.n_in * d.n_hidden, d.n_hidden * d.n_out, d.n_hidden, d.n_out};
@@ -253,8 +272,9 @@ static void FN(test_backward_fd)(struct tally *t, struct dims d, int bias, uint6
         grads[p] = p < n_params ? FN(alloc)(lens[p]) : NULL;
     }
     FN(sse)(&net, hidden, out, &ok);
-    ok &= FN(xorc_backward)(grads[0], grads[2], grads[1], grads[3], delta, net.X, net.y, hidden, out, net.W2,
-                            d.n, d.n_in, d.n_hidden, d.n_out) == XORC_OK;
+    ok &= FN(xorc_backward)(grads[0], grads[2], grads[1], grads[3], delta, net.X, net.y, hidden,
+                            out, net.W2, d.n, d.n_in, d.n_hidden, d.n_out)
+          == XORC_OK;
 
     for (int p = 0; p < n_params; p++) {
         double worst = 0;
@@ -267,7 +287,8 @@ static void FN(test_backward_fd)(struct tally *t, struct dims d, int bias, uint6
             const REAL loss_minus = FN(sse)(&net, hidden, out, &ok);
             params[p][i] = saved;
             /* The steps actually taken, (REAL)(p + eps) - (REAL)(p - eps), are the denominator. */
-            const double fd = ((double)loss_plus - (double)loss_minus) / ((double)plus - (double)minus);
+            const double fd =
+                ((double)loss_plus - (double)loss_minus) / ((double)plus - (double)minus);
             const double g = (double)grads[p][i];
             const double e = fabs(g - fd) / fmax(FD_FLOOR, fabs(g) + fabs(fd));
             if (isnan(e) || e > worst) {
@@ -277,14 +298,17 @@ static void FN(test_backward_fd)(struct tally *t, struct dims d, int bias, uint6
                 break;
             }
         }
-        check(t, ok && worst < FD_TOL, "finite differences, %s, %zux%zu-%zu-%zu%s: %s relative error %.3g%s",
-              REAL_NAME, d.n, d.n_in, d.n_hidden, d.n_out, bias ? " with biases" : "", names[p], worst,
+        check(t, ok && worst < FD_TOL,
+              "finite differences, %s, %zux%zu-%zu-%zu%s: %s relative error %.3g%s", REAL_NAME, d.n,
+              d.n_in, d.n_hidden, d.n_out, bias ? " with biases" : "", names[p], worst,
               ok ? "" : " (a call failed)");
     }
     for (int p = 0; p < 4; p++) {
         free(grads[p]);
     }
-    free(hidden); free(out); free(delta);
+    free(hidden);
+    free(out);
+    free(delta);
     FN(net_free)(&net);
 }
 
@@ -298,9 +322,10 @@ static void FN(test_update_by_hand)(struct tally *t)
     REAL *W = FN(from_doubles)(W_values, 4), *grad = FN(from_doubles)(grad_values, 4);
     const int status = FN(xorc_update)(W, grad, 3, (REAL)0.5);
     check(t, status == XORC_OK && FN(max_error)(W, expected, 4) == 0,
-          "update by hand, %s: status %d, W = %g %g %g %g", REAL_NAME, status, (double)W[0], (double)W[1],
-          (double)W[2], (double)W[3]);
-    free(W); free(grad);
+          "update by hand, %s: status %d, W = %g %g %g %g", REAL_NAME, status, (double)W[0],
+          (double)W[1], (double)W[2], (double)W[3]);
+    free(W);
+    free(grad);
 }
 
 /*
@@ -309,28 +334,34 @@ static void FN(test_update_by_hand)(struct tally *t)
  * and the loss after them. Also train in two calls (as Network.fit does
  * between log points): the same bits again.
  */
-static void FN(test_train_is_steps)(struct tally *t, const char *label, const struct FN(net) *start, REAL lr,
-                                    uint64_t steps)
+static void FN(test_train_is_steps)(struct tally *t, const char *label,
+                                    const struct FN(net) * start, REAL lr, uint64_t steps)
 {
     const struct dims d = start->d;
     const int bias = start->b1 != NULL;
-    struct FN(net) trained = FN(net_copy)(start), stepped = FN(net_copy)(start), halves = FN(net_copy)(start);
+    struct FN(net) trained = FN(net_copy)(start), stepped = FN(net_copy)(start),
+                   halves = FN(net_copy)(start);
     const size_t work_len = xorc_train_workspace_len(d.n_in, d.n_hidden, d.n_out);
     REAL *work = FN(alloc)(work_len);
-    REAL *hidden = FN(alloc)(d.n * d.n_hidden), *out = FN(alloc)(d.n * d.n_out), *delta = FN(alloc)(d.n * d.n_out);
+    REAL *hidden = FN(alloc)(d.n * d.n_hidden), *out = FN(alloc)(d.n * d.n_out),
+         *delta = FN(alloc)(d.n * d.n_out);
     REAL *dW1 = FN(alloc)(d.n_in * d.n_hidden), *dW2 = FN(alloc)(d.n_hidden * d.n_out);
     REAL *db1 = bias ? FN(alloc)(d.n_hidden) : NULL, *db2 = bias ? FN(alloc)(d.n_out) : NULL;
     REAL loss_trained = -1, loss_halves = -1, loss_first_half = -1;
     int ok = 1;
 
-    ok &= FN(xorc_train)(trained.W1, trained.b1, trained.W2, trained.b2, &loss_trained, work, work_len,
-                         trained.X, trained.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps) == XORC_OK;
+    ok &=
+        FN(xorc_train)(trained.W1, trained.b1, trained.W2, trained.b2, &loss_trained, work,
+                       work_len, trained.X, trained.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps)
+        == XORC_OK;
 
     for (uint64_t s = 0; s < steps; s++) {
-        ok &= FN(xorc_forward)(hidden, out, stepped.X, stepped.W1, stepped.b1, stepped.W2, stepped.b2,
-                               d.n, d.n_in, d.n_hidden, d.n_out) == XORC_OK;
-        ok &= FN(xorc_backward)(dW1, db1, dW2, db2, delta, stepped.X, stepped.y, hidden, out, stepped.W2,
-                                d.n, d.n_in, d.n_hidden, d.n_out) == XORC_OK;
+        ok &= FN(xorc_forward)(hidden, out, stepped.X, stepped.W1, stepped.b1, stepped.W2,
+                               stepped.b2, d.n, d.n_in, d.n_hidden, d.n_out)
+              == XORC_OK;
+        ok &= FN(xorc_backward)(dW1, db1, dW2, db2, delta, stepped.X, stepped.y, hidden, out,
+                                stepped.W2, d.n, d.n_in, d.n_hidden, d.n_out)
+              == XORC_OK;
         ok &= FN(xorc_update)(stepped.W1, dW1, d.n_in * d.n_hidden, lr) == XORC_OK;
         ok &= FN(xorc_update)(stepped.W2, dW2, d.n_hidden * d.n_out, lr) == XORC_OK;
         if (bias) {
@@ -340,27 +371,44 @@ static void FN(test_train_is_steps)(struct tally *t, const char *label, const st
     }
     const REAL loss_stepped = FN(sse)(&stepped, hidden, out, &ok);
 
-    ok &= FN(xorc_train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_first_half, work, work_len, halves.X,
-                         halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps / 2) == XORC_OK;
-    ok &= FN(xorc_train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_halves, work, work_len, halves.X,
-                         halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps - steps / 2) == XORC_OK;
+    ok &=
+        FN(xorc_train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_first_half, work, work_len,
+                       halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps / 2)
+        == XORC_OK;
+    ok &=
+        FN(xorc_train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_halves, work, work_len,
+                       halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps - steps / 2)
+        == XORC_OK;
 
-    check(t, ok, "train vs steps, %s, %s, %llu steps: a call failed", REAL_NAME, label, (unsigned long long)steps);
+    check(t, ok, "train vs steps, %s, %s, %llu steps: a call failed", REAL_NAME, label,
+          (unsigned long long)steps);
     check(t, FN(net_same)(&trained, &stepped) && FN(same_bits)(&loss_trained, &loss_stepped, 1),
-          "train vs steps, %s, %s, %llu steps: not bit for bit (loss %.17g vs %.17g)", REAL_NAME, label,
-          (unsigned long long)steps, (double)loss_trained, (double)loss_stepped);
+          "train vs steps, %s, %s, %llu steps: not bit for bit (loss %.17g vs %.17g)", REAL_NAME,
+          label, (unsigned long long)steps, (double)loss_trained, (double)loss_stepped);
     check(t, FN(net_same)(&trained, &halves) && FN(same_bits)(&loss_trained, &loss_halves, 1),
-          "train in two calls, %s, %s, %llu steps: not bit for bit", REAL_NAME, label, (unsigned long long)steps);
+          "train in two calls, %s, %s, %llu steps: not bit for bit", REAL_NAME, label,
+          (unsigned long long)steps);
     if (steps == 0) {
         /* Zero steps: the weights as given, and the loss of that network. */
-        check(t, FN(net_same)(&trained, start), "train, %s, %s, 0 steps: changed the weights", REAL_NAME, label);
+        check(t, FN(net_same)(&trained, start), "train, %s, %s, 0 steps: changed the weights",
+              REAL_NAME, label);
     } else {
-        check(t, !FN(net_same)(&trained, start), "train, %s, %s, %llu steps: left the weights as they were",
-              REAL_NAME, label, (unsigned long long)steps);
+        check(t, !FN(net_same)(&trained, start),
+              "train, %s, %s, %llu steps: left the weights as they were", REAL_NAME, label,
+              (unsigned long long)steps);
     }
 
-    free(work); free(hidden); free(out); free(delta); free(dW1); free(dW2); free(db1); free(db2);
-    FN(net_free)(&trained); FN(net_free)(&stepped); FN(net_free)(&halves);
+    free(work);
+    free(hidden);
+    free(out);
+    free(delta);
+    free(dW1);
+    free(dW2);
+    free(db1);
+    free(db2);
+    FN(net_free)(&trained);
+    FN(net_free)(&stepped);
+    FN(net_free)(&halves);
 }
 
 /* The seed program's job, in C: its SSE before training and after 60000 steps, and its outputs. */
@@ -370,16 +418,22 @@ static void FN(test_seed_job)(struct tally *t)
     const size_t work_len = xorc_train_workspace_len(2, 3, 1);
     REAL *work = FN(alloc)(work_len), *hidden = FN(alloc)(4 * 3), *out = FN(alloc)(4);
     REAL loss_0 = -1, loss_60000 = -1;
-    int ok = FN(xorc_train)(net.W1, NULL, net.W2, NULL, &loss_0, work, work_len, net.X, net.y, 4, 2, 3, 1,
-                            (REAL)0.01, 0) == XORC_OK;
-    ok &= FN(xorc_train)(net.W1, NULL, net.W2, NULL, &loss_60000, work, work_len, net.X, net.y, 4, 2, 3, 1,
-                         (REAL)0.01, 60000) == XORC_OK;
+    int ok = FN(xorc_train)(net.W1, NULL, net.W2, NULL, &loss_0, work, work_len, net.X, net.y, 4, 2,
+                            3, 1, (REAL)0.01, 0)
+             == XORC_OK;
+    ok &= FN(xorc_train)(net.W1, NULL, net.W2, NULL, &loss_60000, work, work_len, net.X, net.y, 4,
+                         2, 3, 1, (REAL)0.01, 60000)
+          == XORC_OK;
     ok &= FN(xorc_forward)(hidden, out, net.X, net.W1, NULL, net.W2, NULL, 4, 2, 3, 1) == XORC_OK;
-    const double e0 = fabs((double)loss_0 - SEED_LOSS_0), e1 = fabs((double)loss_60000 - SEED_LOSS_60000);
+    const double e0 = fabs((double)loss_0 - SEED_LOSS_0),
+                 e1 = fabs((double)loss_60000 - SEED_LOSS_60000);
     const double e_out = FN(max_error)(out, SEED_OUT_60000, 4);
     check(t, ok && e0 <= SEED_TOL && e1 <= SEED_TOL && e_out <= SEED_TOL,
-          "seed job, %s: loss off by %.3g at step 0, by %.3g at 60000, outputs by %.3g", REAL_NAME, e0, e1, e_out);
-    free(work); free(hidden); free(out);
+          "seed job, %s: loss off by %.3g at step 0, by %.3g at 60000, outputs by %.3g", REAL_NAME,
+          e0, e1, e_out);
+    free(work);
+    free(hidden);
+    free(out);
     FN(net_free)(&net);
 }
 
@@ -412,7 +466,7 @@ static struct FN(bufs) FN(bufs_new)(struct dims d, uint64_t seed)
     return b;
 }
 
-static struct FN(bufs) FN(bufs_copy)(const struct FN(bufs) *src)
+static struct FN(bufs) FN(bufs_copy)(const struct FN(bufs) * src)
 {
     struct FN(bufs) b;
     for (int k = 0; k < B_COUNT; k++) {
@@ -422,7 +476,7 @@ static struct FN(bufs) FN(bufs_copy)(const struct FN(bufs) *src)
     return b;
 }
 
-static int FN(bufs_same)(const struct FN(bufs) *a, const struct FN(bufs) *b)
+static int FN(bufs_same)(const struct FN(bufs) * a, const struct FN(bufs) * b)
 {
     for (int k = 0; k < B_COUNT; k++) {
         if (!FN(same_bits)(a->at[k], b->at[k], a->len[k])) {
@@ -432,7 +486,7 @@ static int FN(bufs_same)(const struct FN(bufs) *a, const struct FN(bufs) *b)
     return 1;
 }
 
-static void FN(bufs_free)(struct FN(bufs) *b)
+static void FN(bufs_free)(struct FN(bufs) * b)
 {
     for (int k = 0; k < B_COUNT; k++) {
         free(b->at[k]);
@@ -440,69 +494,74 @@ static void FN(bufs_free)(struct FN(bufs) *b)
 }
 
 /* Buffer `which`, or NULL when the call replaces argument `position` by NULL. */
-static REAL *FN(arg)(struct FN(bufs) *b, const struct call *c, int position, int which)
+static REAL *FN(arg)(struct FN(bufs) * b, const struct call *c, int position, int which)
 {
     return (c->nulled >> position) & 1u ? NULL : b->at[which];
 }
 
 /* Each entry point called on the buffers, with the call's sizes, lr, steps and NULLs. */
-typedef int (*FN(caller))(struct FN(bufs) *b, const struct call *c);
+typedef int (*FN(caller))(struct FN(bufs) * b, const struct call *c);
 
 static const char *const FN(forward_args)[] = {"hidden", "out", "X", "W1", "b1", "W2", "b2"};
-static int FN(call_forward)(struct FN(bufs) *b, const struct call *c)
+static int FN(call_forward)(struct FN(bufs) * b, const struct call *c)
 {
-    return FN(xorc_forward)(FN(arg)(b, c, 0, B_HIDDEN), FN(arg)(b, c, 1, B_OUT), FN(arg)(b, c, 2, B_X),
-                            FN(arg)(b, c, 3, B_W1), FN(arg)(b, c, 4, B_B1), FN(arg)(b, c, 5, B_W2),
-                            FN(arg)(b, c, 6, B_B2), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out);
+    return FN(xorc_forward)(FN(arg)(b, c, 0, B_HIDDEN), FN(arg)(b, c, 1, B_OUT),
+                            FN(arg)(b, c, 2, B_X), FN(arg)(b, c, 3, B_W1), FN(arg)(b, c, 4, B_B1),
+                            FN(arg)(b, c, 5, B_W2), FN(arg)(b, c, 6, B_B2), c->d.n, c->d.n_in,
+                            c->d.n_hidden, c->d.n_out);
 }
 
 static const char *const FN(loss_args)[] = {"loss", "out", "y"};
-static int FN(call_loss)(struct FN(bufs) *b, const struct call *c)
+static int FN(call_loss)(struct FN(bufs) * b, const struct call *c)
 {
-    return FN(xorc_loss)(FN(arg)(b, c, 0, B_LOSS), FN(arg)(b, c, 1, B_OUT), FN(arg)(b, c, 2, B_Y), c->d.n,
-                         c->d.n_out);
+    return FN(xorc_loss)(FN(arg)(b, c, 0, B_LOSS), FN(arg)(b, c, 1, B_OUT), FN(arg)(b, c, 2, B_Y),
+                         c->d.n, c->d.n_out);
 }
 
-static const char *const FN(backward_args)[] = {"dW1", "db1", "dW2", "db2", "delta",
+static const char *const FN(backward_args)[] = {"dW1", "db1", "dW2",    "db2", "delta",
                                                 "X",   "y",   "hidden", "out", "W2"};
-static int FN(call_backward)(struct FN(bufs) *b, const struct call *c)
+static int FN(call_backward)(struct FN(bufs) * b, const struct call *c)
 {
-    return FN(xorc_backward)(FN(arg)(b, c, 0, B_DW1), FN(arg)(b, c, 1, B_DB1), FN(arg)(b, c, 2, B_DW2),
-                             FN(arg)(b, c, 3, B_DB2), FN(arg)(b, c, 4, B_DELTA), FN(arg)(b, c, 5, B_X),
-                             FN(arg)(b, c, 6, B_Y), FN(arg)(b, c, 7, B_HIDDEN), FN(arg)(b, c, 8, B_OUT),
-                             FN(arg)(b, c, 9, B_W2), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out);
+    return FN(xorc_backward)(
+        FN(arg)(b, c, 0, B_DW1), FN(arg)(b, c, 1, B_DB1), FN(arg)(b, c, 2, B_DW2),
+        FN(arg)(b, c, 3, B_DB2), FN(arg)(b, c, 4, B_DELTA), FN(arg)(b, c, 5, B_X),
+        FN(arg)(b, c, 6, B_Y), FN(arg)(b, c, 7, B_HIDDEN), FN(arg)(b, c, 8, B_OUT),
+        FN(arg)(b, c, 9, B_W2), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out);
 }
 
 static const char *const FN(update_args)[] = {"W", "grad"};
-static int FN(call_update)(struct FN(bufs) *b, const struct call *c)
+static int FN(call_update)(struct FN(bufs) * b, const struct call *c)
 {
     return FN(xorc_update)(FN(arg)(b, c, 0, B_W1), FN(arg)(b, c, 1, B_DW1), c->len, (REAL)c->lr);
 }
 
 static const char *const FN(train_args)[] = {"W1", "b1", "W2", "b2", "loss", "work", "X", "y"};
-static int FN(call_train)(struct FN(bufs) *b, const struct call *c)
+static int FN(call_train)(struct FN(bufs) * b, const struct call *c)
 {
     return FN(xorc_train)(FN(arg)(b, c, 0, B_W1), FN(arg)(b, c, 1, B_B1), FN(arg)(b, c, 2, B_W2),
-                          FN(arg)(b, c, 3, B_B2), FN(arg)(b, c, 4, B_LOSS), FN(arg)(b, c, 5, B_WORK), c->work_len,
-                          FN(arg)(b, c, 6, B_X), FN(arg)(b, c, 7, B_Y), c->d.n, c->d.n_in, c->d.n_hidden,
-                          c->d.n_out, (REAL)c->lr, c->steps);
+                          FN(arg)(b, c, 3, B_B2), FN(arg)(b, c, 4, B_LOSS),
+                          FN(arg)(b, c, 5, B_WORK), c->work_len, FN(arg)(b, c, 6, B_X),
+                          FN(arg)(b, c, 7, B_Y), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out,
+                          (REAL)c->lr, c->steps);
 }
 
 /* One call expected to return `expected`; when that is an error, no buffer may have changed. */
-static void FN(expect)(struct tally *t, struct FN(bufs) *b, const char *entry, FN(caller) call,
+static void FN(expect)(struct tally *t, struct FN(bufs) * b, const char *entry, FN(caller) call,
                        const struct call *c, int expected, const char *why)
 {
     struct FN(bufs) before = FN(bufs_copy)(b);
     const int status = call(b, c);
     const int untouched = FN(bufs_same)(b, &before);
-    check(t, status == expected && (expected == XORC_OK || untouched), "%s (%s) with %s: status %d, expected %d%s",
-          entry, REAL_NAME, why, status, expected, expected == XORC_OK || untouched ? "" : ", and it wrote to a buffer");
+    check(t, status == expected && (expected == XORC_OK || untouched),
+          "%s (%s) with %s: status %d, expected %d%s", entry, REAL_NAME, why, status, expected,
+          expected == XORC_OK || untouched ? "" : ", and it wrote to a buffer");
     FN(bufs_free)(&before);
 }
 
 /* Each pointer argument NULL in turn: XORC_ERR_NULL (for a bias alone: only one bias given). */
-static void FN(expect_nulls)(struct tally *t, struct FN(bufs) *b, const char *entry, FN(caller) call,
-                             const struct call *valid, const char *const *args, int n_args)
+static void FN(expect_nulls)(struct tally *t, struct FN(bufs) * b, const char *entry,
+                             FN(caller) call, const struct call *valid, const char *const *args,
+                             int n_args)
 {
     for (int k = 0; k < n_args; k++) {
         struct call c = *valid;
@@ -514,22 +573,23 @@ static void FN(expect_nulls)(struct tally *t, struct FN(bufs) *b, const char *en
 }
 
 /* Each of the sizes: XORC_ERR_SIZE, with the tiny real buffers left untouched. */
-static void FN(expect_sizes)(struct tally *t, struct FN(bufs) *b, const char *entry, FN(caller) call,
-                             const struct call *valid, const struct dims *bad, size_t n_bad)
+static void FN(expect_sizes)(struct tally *t, struct FN(bufs) * b, const char *entry,
+                             FN(caller) call, const struct call *valid, const struct dims *bad,
+                             size_t n_bad)
 {
     for (size_t k = 0; k < n_bad; k++) {
         struct call c = *valid;
         char why[160];
         c.d = bad[k];
-        snprintf(why, sizeof why, "sizes n=%zu n_in=%zu n_hidden=%zu n_out=%zu", bad[k].n, bad[k].n_in,
-                 bad[k].n_hidden, bad[k].n_out);
+        snprintf(why, sizeof why, "sizes n=%zu n_in=%zu n_hidden=%zu n_out=%zu", bad[k].n,
+                 bad[k].n_in, bad[k].n_hidden, bad[k].n_out);
         FN(expect)(t, b, entry, call, &c, XORC_ERR_SIZE, why);
     }
 }
 
 /* Learning rates that are not finite and positive: XORC_ERR_LR. */
-static void FN(expect_bad_lrs)(struct tally *t, struct FN(bufs) *b, const char *entry, FN(caller) call,
-                               const struct call *valid)
+static void FN(expect_bad_lrs)(struct tally *t, struct FN(bufs) * b, const char *entry,
+                               FN(caller) call, const struct call *valid)
 {
     const double bad[] = {NAN, INFINITY, -INFINITY, 0.0, -0.0, -0.01, -1e-30};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
@@ -550,8 +610,10 @@ static void FN(test_errors)(struct tally *t)
     const unsigned no_bias_train = 1u << 1 | 1u << 3;
     /* For xorc_loss only n and n_out count. */
     const struct dims bad_loss[] = {
-        {0, 1, 1, 2}, {3, 1, 1, 0}, {HALF, 1, 1, HALF}, {THIRD, 1, 1, 3}, {HALF, 1, 1, HALF / 8},
-        {SIZE_MAX, 1, 1, 1}, {1, 1, 1, SIZE_MAX}, {ELEMENTS_MAX + 1, 1, 1, 1},
+        {0, 1, 1, 2},           {3, 1, 1, 0},
+        {HALF, 1, 1, HALF},     {THIRD, 1, 1, 3},
+        {HALF, 1, 1, HALF / 8}, {SIZE_MAX, 1, 1, 1},
+        {1, 1, 1, SIZE_MAX},    {ELEMENTS_MAX + 1, 1, 1, 1},
     };
 
     valid.d = d;
@@ -585,7 +647,8 @@ static void FN(test_errors)(struct tally *t)
     FN(expect_nulls)(t, &b, "xorc_train", FN(call_train), &valid, FN(train_args), 8);
 
     FN(expect_sizes)(t, &b, "xorc_forward", FN(call_forward), &valid, BAD_DIMS, N_BAD_DIMS);
-    FN(expect_sizes)(t, &b, "xorc_loss", FN(call_loss), &valid, bad_loss, sizeof bad_loss / sizeof bad_loss[0]);
+    (void)FN(expect_sizes)(t, &b, "xorc_loss", FN(call_loss), &valid, bad_loss,
+                           sizeof bad_loss / sizeof bad_loss[0]);
     FN(expect_sizes)(t, &b, "xorc_backward", FN(call_backward), &valid, BAD_DIMS, N_BAD_DIMS);
     FN(expect_sizes)(t, &b, "xorc_train", FN(call_train), &valid, BAD_DIMS, N_BAD_DIMS);
     FN(expect_sizes)(t, &b, "xorc_train", FN(call_train), &valid, &WORKSPACE_OVERFLOW, 1);
@@ -608,7 +671,8 @@ static void FN(test_errors)(struct tally *t)
 
     c = valid;
     c.work_len = valid.work_len - 1;
-    FN(expect)(t, &b, "xorc_train", FN(call_train), &c, XORC_ERR_WORKSPACE, "a workspace one element short");
+    (void)FN(expect)(t, &b, "xorc_train", FN(call_train), &c, XORC_ERR_WORKSPACE,
+                     "a workspace one element short");
     c.work_len = 0;
     FN(expect)(t, &b, "xorc_train", FN(call_train), &c, XORC_ERR_WORKSPACE, "work_len=0");
 
@@ -617,7 +681,8 @@ static void FN(test_errors)(struct tally *t)
 
 static void FN(run_tests)(struct tally *t)
 {
-    static const struct dims shapes[] = {{4, 2, 3, 1}, {1, 1, 1, 1}, {5, 3, 4, 2}, {7, 4, 6, 3}, {3, 5, 2, 4}};
+    static const struct dims shapes[] = {
+        {4, 2, 3, 1}, {1, 1, 1, 1}, {5, 3, 4, 2}, {7, 4, 6, 3}, {3, 5, 2, 4}};
     FN(test_by_hand)(t);
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         for (int bias = 0; bias <= 1; bias++) {
@@ -639,7 +704,9 @@ static void FN(run_tests)(struct tally *t)
             FN(test_train_is_steps)(t, "5x3-4-2 with biases", &biased, (REAL)0.1, bias_steps[k]);
         }
         FN(test_train_is_steps)(t, "1x1-1-1", &plain, (REAL)0.5, 50);
-        FN(net_free)(&seed); FN(net_free)(&biased); FN(net_free)(&plain);
+        FN(net_free)(&seed);
+        FN(net_free)(&biased);
+        FN(net_free)(&plain);
     }
     FN(test_seed_job)(t);
     FN(test_errors)(t);

@@ -104,8 +104,22 @@ struct call {
 
 /* The buffers of the error tests, by name: every one is compared before and after a call. */
 enum {
-    B_X, B_Y, B_W1, B_B1, B_W2, B_B2, B_HIDDEN, B_OUT,
-    B_DW1, B_DB1, B_DW2, B_DB2, B_DELTA, B_WORK, B_LOSS, B_COUNT
+    B_X,
+    B_Y,
+    B_W1,
+    B_B1,
+    B_W2,
+    B_B2,
+    B_HIDDEN,
+    B_OUT,
+    B_DW1,
+    B_DB1,
+    B_DW2,
+    B_DB2,
+    B_DELTA,
+    B_WORK,
+    B_LOSS,
+    B_COUNT
 };
 
 /* The seed program's 2-3-1 network (no biases), its XOR table and its numbers. */
@@ -113,13 +127,16 @@ static const double SEED_X[4 * 2] = {1, 0, 0, 0, 0, 1, 1, 1};
 static const double SEED_Y[4 * 1] = {1, 0, 1, 0};
 static const double SEED_W1[2 * 3] = {
     -0.6169610992422154, 0.24421754207966373, -0.12454452198577104,
-    0.5707171674275384, 0.559951616237607, -0.45481478943471676,
+    0.5707171674275384,  0.559951616237607,   -0.45481478943471676,
 };
 static const double SEED_W2[3 * 1] = {-0.4470714897138066, 0.6037443550700385, 0.9162787073674103};
 static const double SEED_LOSS_0 = 1.0682484368686982;
 static const double SEED_LOSS_60000 = 0.028419013716879406;
 static const double SEED_OUT_60000[4] = {
-    0.9216677120792811, 0.11738477160349597, 0.9215744371130303, 0.048510956158810715,
+    0.9216677120792811,
+    0.11738477160349597,
+    0.9215744371130303,
+    0.048510956158810715,
 };
 
 /*
@@ -132,16 +149,19 @@ static const double SEED_OUT_60000[4] = {
 #define ELEMENTS_MAX (SIZE_MAX / sizeof(double))
 
 static const struct dims BAD_DIMS[] = {
-    {0, 2, 4, 2}, {3, 0, 4, 2}, {3, 2, 0, 2}, {3, 2, 4, 0}, /* a zero dimension */
-    {HALF, HALF, 1, 1},                                      /* n * n_in wraps to 0 */
-    {HALF, 1, HALF, 1},                                      /* n * n_hidden wraps to 0 */
-    {HALF, 1, 1, HALF},                                      /* n * n_out wraps to 0 */
-    {1, HALF, HALF, 1},                                      /* n_in * n_hidden wraps to 0 */
-    {1, 1, HALF, HALF},                                      /* n_hidden * n_out wraps to 0 */
-    {THIRD, 3, 1, 1},                                        /* n * n_in wraps to 2 */
-    {HALF, HALF / 8, 1, 1},                                  /* fits in elements, not in bytes */
-    {SIZE_MAX, 1, 1, 1},                                     /* one dimension alone */
-    {ELEMENTS_MAX + 1, 1, 1, 1},                             /* just too many bytes */
+    {0, 2, 4, 2},
+    {3, 0, 4, 2},
+    {3, 2, 0, 2},
+    {3, 2, 4, 0},                /* a zero dimension */
+    {HALF, HALF, 1, 1},          /* n * n_in wraps to 0 */
+    {HALF, 1, HALF, 1},          /* n * n_hidden wraps to 0 */
+    {HALF, 1, 1, HALF},          /* n * n_out wraps to 0 */
+    {1, HALF, HALF, 1},          /* n_in * n_hidden wraps to 0 */
+    {1, 1, HALF, HALF},          /* n_hidden * n_out wraps to 0 */
+    {THIRD, 3, 1, 1},            /* n * n_in wraps to 2 */
+    {HALF, HALF / 8, 1, 1},      /* fits in elements, not in bytes */
+    {SIZE_MAX, 1, 1, 1},         /* one dimension alone */
+    {ELEMENTS_MAX + 1, 1, 1, 1}, /* just too many bytes */
 };
 #define N_BAD_DIMS (sizeof BAD_DIMS / sizeof BAD_DIMS[0])
 
@@ -199,7 +219,8 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 #define FD_EPS 0x1.0p-6
 #define FD_FLOOR 1e-2
 #define FD_TOL 1e-2
-/* 60000 float steps drift from the float64 run: measured 2.4e-6 in the loss and 5.6e-6 in an output. */
+/* 60000 float steps drift from the float64 run: measured 2.4e-6 in the loss and 5.6e-6 in an
+ * output. */
 #define SEED_TOL 1e-4
 #include "test_cases.h"
 #undef REAL
@@ -221,7 +242,8 @@ static void test_strerror(struct tally *t)
     check(t, unknown_text != NULL && unknown_text[0] != '\0', "xorc_strerror(1) is empty");
     for (size_t i = 0; i < n_codes; i++) {
         const char *text = xorc_strerror(codes[i]);
-        int distinct = text != NULL && text[0] != '\0' && unknown_text != NULL && strcmp(text, unknown_text) != 0;
+        int distinct = text != NULL && text[0] != '\0' && unknown_text != NULL
+                       && strcmp(text, unknown_text) != 0;
         for (size_t j = 0; distinct && j < i; j++) {
             distinct = strcmp(text, xorc_strerror(codes[j])) != 0;
         }
@@ -239,16 +261,24 @@ static void test_workspace_len(struct tally *t)
 {
     /* dW1, dW2, db1, db2 and one row's h, o, delta: 2*3 + 3*1 + 3 + 1 + 3 + 1 + 1. */
     check(t, xorc_train_workspace_len(2, 3, 1) >= 2 * 3 + 3 * 1 + 3 + 1 + 3 + 1 + 1,
-          "xorc_train_workspace_len(2, 3, 1) = %zu is too short", xorc_train_workspace_len(2, 3, 1));
-    check(t, xorc_train_workspace_len(0, 3, 1) == 0 && xorc_train_workspace_len(2, 0, 1) == 0
-                 && xorc_train_workspace_len(2, 3, 0) == 0,
+          "xorc_train_workspace_len(2, 3, 1) = %zu is too short",
+          xorc_train_workspace_len(2, 3, 1));
+    check(t,
+          xorc_train_workspace_len(0, 3, 1) == 0 && xorc_train_workspace_len(2, 0, 1) == 0
+              && xorc_train_workspace_len(2, 3, 0) == 0,
           "xorc_train_workspace_len is not 0 for a zero dimension");
-    check(t, xorc_train_workspace_len(HALF, HALF, 1) == 0 && xorc_train_workspace_len(1, HALF, HALF) == 0,
+    check(t,
+          xorc_train_workspace_len(HALF, HALF, 1) == 0
+              && xorc_train_workspace_len(1, HALF, HALF) == 0,
           "xorc_train_workspace_len is not 0 when a product wraps around");
-    check(t, xorc_train_workspace_len(SIZE_MAX, 1, 1) == 0 && xorc_train_workspace_len(1, 1, SIZE_MAX) == 0,
+    check(t,
+          xorc_train_workspace_len(SIZE_MAX, 1, 1) == 0
+              && xorc_train_workspace_len(1, 1, SIZE_MAX) == 0,
           "xorc_train_workspace_len is not 0 for a dimension of SIZE_MAX");
-    check(t, xorc_train_workspace_len(WORKSPACE_OVERFLOW.n_in, WORKSPACE_OVERFLOW.n_hidden,
-                                      WORKSPACE_OVERFLOW.n_out) == 0,
+    check(t,
+          xorc_train_workspace_len(WORKSPACE_OVERFLOW.n_in, WORKSPACE_OVERFLOW.n_hidden,
+                                   WORKSPACE_OVERFLOW.n_out)
+              == 0,
           "xorc_train_workspace_len is not 0 when the total overflows");
 }
 

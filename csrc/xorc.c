@@ -49,11 +49,9 @@ static int sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
     if (n == 0 || n_in == 0 || n_hidden == 0 || n_out == 0) {
         return 0;
     }
-    return mul_within(n, n_in, limit, &unused)
-        && mul_within(n, n_hidden, limit, &unused)
-        && mul_within(n, n_out, limit, &unused)
-        && mul_within(n_in, n_hidden, limit, &unused)
-        && mul_within(n_hidden, n_out, limit, &unused);
+    return mul_within(n, n_in, limit, &unused) && mul_within(n, n_hidden, limit, &unused)
+           && mul_within(n, n_out, limit, &unused) && mul_within(n_in, n_hidden, limit, &unused)
+           && mul_within(n_hidden, n_out, limit, &unused);
 }
 
 size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
@@ -62,8 +60,7 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
      * XORC_BLOCK rows: h (n_hidden each), o and delta (n_out each). */
     const size_t limit = SIZE_MAX / sizeof(double);
     size_t w1, w2;
-    if (!sizes_ok(1, n_in, n_hidden, n_out)
-        || !mul_within(n_in, n_hidden, limit, &w1)
+    if (!sizes_ok(1, n_in, n_hidden, n_out) || !mul_within(n_in, n_hidden, limit, &w1)
         || !mul_within(n_hidden, n_out, limit, &w2)) {
         return 0;
     }
@@ -90,7 +87,8 @@ static uint32_t mt_next(uint32_t mt[MT_N], size_t *next)
 {
     if (*next == MT_N) {
         for (size_t i = 0; i < MT_N; i++) {
-            uint32_t y = (mt[i] & UINT32_C(0x80000000)) | (mt[(i + 1) % MT_N] & UINT32_C(0x7fffffff));
+            uint32_t y =
+                (mt[i] & UINT32_C(0x80000000)) | (mt[(i + 1) % MT_N] & UINT32_C(0x7fffffff));
             mt[i] = mt[(i + MT_M) % MT_N] ^ (y >> 1) ^ ((y & 1) ? UINT32_C(0x9908b0df) : 0);
         }
         *next = 0;

@@ -41,10 +41,10 @@ extern "C" {
 /* Status codes. */
 enum {
     XORC_OK = 0,
-    XORC_ERR_NULL = -1,      /* a required buffer is NULL, or only one bias is given */
-    XORC_ERR_SIZE = -2,      /* a dimension is zero, or a buffer size overflows size_t */
-    XORC_ERR_LR = -3,        /* the learning rate is not finite and positive */
-    XORC_ERR_WORKSPACE = -4  /* the workspace is shorter than xorc_train_workspace_len() */
+    XORC_ERR_NULL = -1,     /* a required buffer is NULL, or only one bias is given */
+    XORC_ERR_SIZE = -2,     /* a dimension is zero, or a buffer size overflows size_t */
+    XORC_ERR_LR = -3,       /* the learning rate is not finite and positive */
+    XORC_ERR_WORKSPACE = -4 /* the workspace is shorter than xorc_train_workspace_len() */
 };
 
 /* A static, human-readable description of a status code. */
@@ -62,20 +62,16 @@ int xorc_sigmoid_d(double *out, const double *z, size_t n);
 int xorc_sigmoid_s(float *out, const float *z, size_t n);
 
 /* Forward pass over n rows: hidden = sigmoid(X·W1 + b1), out = sigmoid(hidden·W2 + b2). */
-int xorc_forward_d(double *hidden, double *out,
-                   const double *X, const double *W1, const double *b1,
-                   const double *W2, const double *b2,
-                   size_t n, size_t n_in, size_t n_hidden, size_t n_out);
-int xorc_forward_s(float *hidden, float *out,
-                   const float *X, const float *W1, const float *b1,
-                   const float *W2, const float *b2,
-                   size_t n, size_t n_in, size_t n_hidden, size_t n_out);
+int xorc_forward_d(double *hidden, double *out, const double *X, const double *W1, const double *b1,
+                   const double *W2, const double *b2, size_t n, size_t n_in, size_t n_hidden,
+                   size_t n_out);
+int xorc_forward_s(float *hidden, float *out, const float *X, const float *W1, const float *b1,
+                   const float *W2, const float *b2, size_t n, size_t n_in, size_t n_hidden,
+                   size_t n_out);
 
 /* Sum of squared errors: *loss = sum (y - out)^2 over n rows of n_out values. */
-int xorc_loss_d(double *loss, const double *out, const double *y,
-                size_t n, size_t n_out);
-int xorc_loss_s(float *loss, const float *out, const float *y,
-                size_t n, size_t n_out);
+int xorc_loss_d(double *loss, const double *out, const double *y, size_t n, size_t n_out);
+int xorc_loss_s(float *loss, const float *out, const float *y, size_t n, size_t n_out);
 
 /*
  * Backward pass: the gradients of the SSE, given the forward pass's hidden and out.
@@ -87,12 +83,10 @@ int xorc_loss_s(float *loss, const float *out, const float *y,
  * db1, db2 may be NULL (both) for a network without biases.
  */
 int xorc_backward_d(double *dW1, double *db1, double *dW2, double *db2, double *delta,
-                    const double *X, const double *y, const double *hidden,
-                    const double *out, const double *W2,
-                    size_t n, size_t n_in, size_t n_hidden, size_t n_out);
-int xorc_backward_s(float *dW1, float *db1, float *dW2, float *db2, float *delta,
-                    const float *X, const float *y, const float *hidden,
-                    const float *out, const float *W2,
+                    const double *X, const double *y, const double *hidden, const double *out,
+                    const double *W2, size_t n, size_t n_in, size_t n_hidden, size_t n_out);
+int xorc_backward_s(float *dW1, float *db1, float *dW2, float *db2, float *delta, const float *X,
+                    const float *y, const float *hidden, const float *out, const float *W2,
                     size_t n, size_t n_in, size_t n_hidden, size_t n_out);
 
 /* Gradient-descent update of one parameter buffer: W[p] <- W[p] - lr * grad[p]. */
@@ -113,16 +107,12 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out);
  * updates; with steps = 0, of the network as given). `work` holds work_len
  * elements of scratch space, at least xorc_train_workspace_len(n_in, n_hidden, n_out).
  */
-int xorc_train_d(double *W1, double *b1, double *W2, double *b2, double *loss,
-                 double *work, size_t work_len,
-                 const double *X, const double *y,
-                 size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                 double lr, uint64_t steps);
-int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss,
-                 float *work, size_t work_len,
-                 const float *X, const float *y,
-                 size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                 float lr, uint64_t steps);
+int xorc_train_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *work,
+                 size_t work_len, const double *X, const double *y, size_t n, size_t n_in,
+                 size_t n_hidden, size_t n_out, double lr, uint64_t steps);
+int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *work,
+                 size_t work_len, const float *X, const float *y, size_t n, size_t n_in,
+                 size_t n_hidden, size_t n_out, float lr, uint64_t steps);
 
 /*
  * The initial weights of the seed program: out[i] for i < n are the first n

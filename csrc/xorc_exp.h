@@ -48,6 +48,8 @@
 #error "xorc_exp.h needs IEEE 754 binary64 double and binary32 float"
 #endif
 
+/* The generator's layout, kept as it writes it: */
+/* clang-format off */
 /* generated-begin: tools/exp_table.py */
 #define XORC_EXP_TABLE_BITS 9
 #define XORC_EXP_N (1 << XORC_EXP_TABLE_BITS)
@@ -1086,6 +1088,7 @@ static const double xorc_exp_tail[XORC_EXP_N] = {
     -0x1.2ec9a3e5d680ap-56,
 };
 /* generated-end */
+/* clang-format on */
 
 /* Adding 1.5 * 2^52 to a double of magnitude below 2^51 rounds it to an integer k,
  * which then sits in the low bits of the sum's representation. */

@@ -25,6 +25,9 @@
  * instance and in the public functions (xorc.c is compiled with
  * -ffp-contract=off and without -ffast-math, so the compiler may not
  * reassociate or fuse them).
+ *
+ * A call too long for one line is written (void)FN(name)(...): the cast changes
+ * nothing, and tells clang-format that the line is a call, not a macro.
  */
 
 /* sigmoid(z) = 1 / (1 + e^-z); saturates cleanly to 0 or 1 for large |z|. */
@@ -34,9 +37,8 @@ XORC_INLINE REAL FN(sigmoid)(REAL z)
 }
 
 /* One row of the hidden layer: h = sigmoid(x·W1 + b1). */
-XORC_INLINE void FN(hidden_row)(REAL *restrict h, const REAL *restrict x,
-                                const REAL *restrict W1, const REAL *restrict b1,
-                                size_t n_in, size_t n_hidden)
+XORC_INLINE void FN(hidden_row)(REAL *restrict h, const REAL *restrict x, const REAL *restrict W1,
+                                const REAL *restrict b1, size_t n_in, size_t n_hidden)
 {
     for (size_t j = 0; j < n_hidden; j++) {
         REAL z = x[0] * W1[j];
@@ -51,9 +53,8 @@ XORC_INLINE void FN(hidden_row)(REAL *restrict h, const REAL *restrict x,
 }
 
 /* One row of the output layer: o = sigmoid(h·W2 + b2). */
-XORC_INLINE void FN(output_row)(REAL *restrict o, const REAL *restrict h,
-                                const REAL *restrict W2, const REAL *restrict b2,
-                                size_t n_hidden, size_t n_out)
+XORC_INLINE void FN(output_row)(REAL *restrict o, const REAL *restrict h, const REAL *restrict W2,
+                                const REAL *restrict b2, size_t n_hidden, size_t n_out)
 {
     for (size_t k = 0; k < n_out; k++) {
         REAL z = h[0] * W2[k];
@@ -84,12 +85,11 @@ XORC_INLINE void FN(sse_row)(REAL *restrict sse, const REAL *restrict o, const R
  *   dz1   = (W2 · delta) * h * (1 - h)
  *   dW1  += x^T · dz1,                   db1 += dz1
  */
-XORC_INLINE void FN(backward_row)(REAL *restrict dW1, REAL *restrict db1,
-                                  REAL *restrict dW2, REAL *restrict db2, REAL *restrict delta,
-                                  const REAL *restrict x, const REAL *restrict t,
-                                  const REAL *restrict h, const REAL *restrict o,
-                                  const REAL *restrict W2,
-                                  size_t n_in, size_t n_hidden, size_t n_out)
+XORC_INLINE void FN(backward_row)(REAL *restrict dW1, REAL *restrict db1, REAL *restrict dW2,
+                                  REAL *restrict db2, REAL *restrict delta, const REAL *restrict x,
+                                  const REAL *restrict t, const REAL *restrict h,
+                                  const REAL *restrict o, const REAL *restrict W2, size_t n_in,
+                                  size_t n_hidden, size_t n_out)
 {
     for (size_t k = 0; k < n_out; k++) {
         delta[k] = (REAL)2 * (o[k] - t[k]) * o[k] * ((REAL)1 - o[k]);
@@ -144,13 +144,13 @@ static int FN(lr_ok)(REAL lr)
  * gradients added into the accumulators. Layer by layer across the rows: their
  * exponentials are independent, so the processor overlaps them.
  */
-XORC_INLINE void FN(train_block)(REAL *restrict dW1, REAL *restrict db1,
-                                 REAL *restrict dW2, REAL *restrict db2,
-                                 REAL *restrict h, REAL *restrict o, REAL *restrict delta,
-                                 const REAL *restrict W1, const REAL *restrict b1,
-                                 const REAL *restrict W2, const REAL *restrict b2,
-                                 const REAL *restrict X, const REAL *restrict y, size_t i,
-                                 size_t rows, size_t n_in, size_t n_hidden, size_t n_out)
+XORC_INLINE void FN(train_block)(REAL *restrict dW1, REAL *restrict db1, REAL *restrict dW2,
+                                 REAL *restrict db2, REAL *restrict h, REAL *restrict o,
+                                 REAL *restrict delta, const REAL *restrict W1,
+                                 const REAL *restrict b1, const REAL *restrict W2,
+                                 const REAL *restrict b2, const REAL *restrict X,
+                                 const REAL *restrict y, size_t i, size_t rows, size_t n_in,
+                                 size_t n_hidden, size_t n_out)
 {
     for (size_t r = 0; r < rows; r++) {
         FN(hidden_row)(h + r * n_hidden, X + (i + r) * n_in, W1, b1, n_in, n_hidden);
@@ -159,9 +159,9 @@ XORC_INLINE void FN(train_block)(REAL *restrict dW1, REAL *restrict db1,
         FN(output_row)(o + r * n_out, h + r * n_hidden, W2, b2, n_hidden, n_out);
     }
     for (size_t r = 0; r < rows; r++) {
-        FN(backward_row)(dW1, db1, dW2, db2, delta + r * n_out, X + (i + r) * n_in,
-                         y + (i + r) * n_out, h + r * n_hidden, o + r * n_out, W2,
-                         n_in, n_hidden, n_out);
+        (void)FN(backward_row)(dW1, db1, dW2, db2, delta + r * n_out, X + (i + r) * n_in,
+                               y + (i + r) * n_out, h + r * n_hidden, o + r * n_out, W2, n_in,
+                               n_hidden, n_out);
     }
 }
 
@@ -175,12 +175,10 @@ XORC_INLINE void FN(train_block)(REAL *restrict dW1, REAL *restrict db1,
  * both not; callers pass a literal NULL, and literal sizes, to get a
  * specialised instance.
  */
-XORC_INLINE REAL FN(train_steps)(REAL *restrict W1, REAL *restrict b1,
-                                 REAL *restrict W2, REAL *restrict b2,
-                                 REAL *restrict work, const REAL *restrict X,
-                                 const REAL *restrict y,
-                                 size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                                 REAL lr, uint64_t steps)
+XORC_INLINE REAL FN(train_steps)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
+                                 REAL *restrict b2, REAL *restrict work, const REAL *restrict X,
+                                 const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
+                                 size_t n_out, REAL lr, uint64_t steps)
 {
     /* The workspace: gradient accumulators, then a block of rows' activations. */
     REAL *dW1 = work;
@@ -200,12 +198,12 @@ XORC_INLINE REAL FN(train_steps)(REAL *restrict W1, REAL *restrict b1,
         }
         size_t i = 0;
         for (; i + XORC_BLOCK <= n; i += XORC_BLOCK) {
-            FN(train_block)(dW1, db1, dW2, db2, h, o, delta, W1, b1, W2, b2, X, y,
-                            i, XORC_BLOCK, n_in, n_hidden, n_out);
+            (void)FN(train_block)(dW1, db1, dW2, db2, h, o, delta, W1, b1, W2, b2, X, y, i,
+                                  XORC_BLOCK, n_in, n_hidden, n_out);
         }
         if (i < n) {
-            FN(train_block)(dW1, db1, dW2, db2, h, o, delta, W1, b1, W2, b2, X, y,
-                            i, n - i, n_in, n_hidden, n_out);
+            (void)FN(train_block)(dW1, db1, dW2, db2, h, o, delta, W1, b1, W2, b2, X, y, i, n - i,
+                                  n_in, n_hidden, n_out);
         }
         FN(descend)(W1, dW1, n_in * n_hidden, lr);
         FN(descend)(W2, dW2, n_hidden * n_out, lr);
@@ -232,28 +230,24 @@ XORC_INLINE REAL FN(train_steps)(REAL *restrict W1, REAL *restrict b1,
  * any shape.
  */
 static REAL FN(train_2_3_1)(REAL *restrict W1, REAL *restrict W2, REAL *restrict work,
-                            const REAL *restrict X, const REAL *restrict y, size_t n,
-                            REAL lr, uint64_t steps)
+                            const REAL *restrict X, const REAL *restrict y, size_t n, REAL lr,
+                            uint64_t steps)
 {
     return FN(train_steps)(W1, NULL, W2, NULL, work, X, y, n, 2, 3, 1, lr, steps);
 }
 
-static REAL FN(train_one_output)(REAL *restrict W1, REAL *restrict b1,
-                                 REAL *restrict W2, REAL *restrict b2,
-                                 REAL *restrict work, const REAL *restrict X,
-                                 const REAL *restrict y,
-                                 size_t n, size_t n_in, size_t n_hidden,
+static REAL FN(train_one_output)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
+                                 REAL *restrict b2, REAL *restrict work, const REAL *restrict X,
+                                 const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
                                  REAL lr, uint64_t steps)
 {
     return FN(train_steps)(W1, b1, W2, b2, work, X, y, n, n_in, n_hidden, 1, lr, steps);
 }
 
-static REAL FN(train_any)(REAL *restrict W1, REAL *restrict b1,
-                          REAL *restrict W2, REAL *restrict b2,
-                          REAL *restrict work, const REAL *restrict X,
-                          const REAL *restrict y,
-                          size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                          REAL lr, uint64_t steps)
+static REAL FN(train_any)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
+                          REAL *restrict b2, REAL *restrict work, const REAL *restrict X,
+                          const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
+                          size_t n_out, REAL lr, uint64_t steps)
 {
     return FN(train_steps)(W1, b1, W2, b2, work, X, y, n, n_in, n_hidden, n_out, lr, steps);
 }
@@ -280,10 +274,9 @@ int FN(xorc_sigmoid)(REAL *out, const REAL *z, size_t n)
     return XORC_OK;
 }
 
-int FN(xorc_forward)(REAL *hidden, REAL *out,
-                     const REAL *X, const REAL *W1, const REAL *b1,
-                     const REAL *W2, const REAL *b2,
-                     size_t n, size_t n_in, size_t n_hidden, size_t n_out)
+int FN(xorc_forward)(REAL *hidden, REAL *out, const REAL *X, const REAL *W1, const REAL *b1,
+                     const REAL *W2, const REAL *b2, size_t n, size_t n_in, size_t n_hidden,
+                     size_t n_out)
 {
     if (hidden == NULL || out == NULL || X == NULL || W1 == NULL || W2 == NULL
         || (b1 == NULL) != (b2 == NULL)) {
@@ -315,13 +308,12 @@ int FN(xorc_loss)(REAL *loss, const REAL *out, const REAL *y, size_t n, size_t n
     return XORC_OK;
 }
 
-int FN(xorc_backward)(REAL *dW1, REAL *db1, REAL *dW2, REAL *db2, REAL *delta,
-                      const REAL *X, const REAL *y, const REAL *hidden,
-                      const REAL *out, const REAL *W2,
-                      size_t n, size_t n_in, size_t n_hidden, size_t n_out)
+int FN(xorc_backward)(REAL *dW1, REAL *db1, REAL *dW2, REAL *db2, REAL *delta, const REAL *X,
+                      const REAL *y, const REAL *hidden, const REAL *out, const REAL *W2, size_t n,
+                      size_t n_in, size_t n_hidden, size_t n_out)
 {
-    if (dW1 == NULL || dW2 == NULL || delta == NULL || X == NULL || y == NULL
-        || hidden == NULL || out == NULL || W2 == NULL || (db1 == NULL) != (db2 == NULL)) {
+    if (dW1 == NULL || dW2 == NULL || delta == NULL || X == NULL || y == NULL || hidden == NULL
+        || out == NULL || W2 == NULL || (db1 == NULL) != (db2 == NULL)) {
         return XORC_ERR_NULL;
     }
     if (!sizes_ok(n, n_in, n_hidden, n_out)) {
@@ -334,9 +326,8 @@ int FN(xorc_backward)(REAL *dW1, REAL *db1, REAL *dW2, REAL *db2, REAL *delta,
         FN(zero)(db2, n_out);
     }
     for (size_t i = 0; i < n; i++) {
-        FN(backward_row)(dW1, db1, dW2, db2, delta + i * n_out,
-                         X + i * n_in, y + i * n_out, hidden + i * n_hidden,
-                         out + i * n_out, W2, n_in, n_hidden, n_out);
+        (void)FN(backward_row)(dW1, db1, dW2, db2, delta + i * n_out, X + i * n_in, y + i * n_out,
+                               hidden + i * n_hidden, out + i * n_out, W2, n_in, n_hidden, n_out);
     }
     return XORC_OK;
 }
@@ -356,18 +347,17 @@ int FN(xorc_update)(REAL *W, const REAL *grad, size_t len, REAL lr)
     return XORC_OK;
 }
 
-int FN(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
-                   REAL *work, size_t work_len,
-                   const REAL *X, const REAL *y,
-                   size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                   REAL lr, uint64_t steps)
+int FN(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *work, size_t work_len,
+                   const REAL *X, const REAL *y, size_t n, size_t n_in, size_t n_hidden,
+                   size_t n_out, REAL lr, uint64_t steps)
 {
-    if (W1 == NULL || W2 == NULL || loss == NULL || work == NULL || X == NULL
-        || y == NULL || (b1 == NULL) != (b2 == NULL)) {
+    if (W1 == NULL || W2 == NULL || loss == NULL || work == NULL || X == NULL || y == NULL
+        || (b1 == NULL) != (b2 == NULL)) {
         return XORC_ERR_NULL;
     }
     /* Sizes that fit can still add up to a workspace length that does not (then 0). */
-    if (!sizes_ok(n, n_in, n_hidden, n_out) || xorc_train_workspace_len(n_in, n_hidden, n_out) == 0) {
+    if (!sizes_ok(n, n_in, n_hidden, n_out)
+        || xorc_train_workspace_len(n_in, n_hidden, n_out) == 0) {
         return XORC_ERR_SIZE;
     }
     if (!FN(lr_ok)(lr)) {
