@@ -105,3 +105,13 @@ def test_mixed_precision_weights_promote():
     net = xorc.Network(np.ones((2, 3), np.float32), np.ones((3, 1), np.float64))
     assert net.dtype == np.float64
     assert xorc.Network([[1, 2]], [[1], [2]]).dtype == np.float64
+
+
+def test_fit_on_data_that_is_the_networks_own_weights():
+    """X may be a view of W1 (absurd, but reachable): C must still read a fixed X."""
+    net = xorc.Network.random(n_in=3, hidden=3, n_out=1, seed=4)
+    twin = xorc.Network(net.W1, net.W2)
+    X, y = np.array(net.W1), [[0.0], [1.0], [0.0]]
+    net.fit(net.W1, y, steps=50, lr=0.5)
+    twin.fit(X, y, steps=50, lr=0.5)
+    assert net.W1.tobytes() == twin.W1.tobytes()

@@ -187,6 +187,9 @@ class Network:
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable, got {type(callback).__name__}")
         self._check_weights()
+        # C updates the weights in place and reads X and y throughout: they must not overlap.
+        weights = [w for w in (self._W1, self._W2, self._b1, self._b2) if w is not None]
+        X, y = (a.copy() if any(np.may_share_memory(a, w) for w in weights) else a for a in (X, y))
 
         work = _binding.workspace(*self.shape, self.dtype)
         task = task_of(X, y)
