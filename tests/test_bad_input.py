@@ -125,3 +125,30 @@ def test_weights_are_read_only_views(net):
 def test_unknown_truth_table_lists_known_ones():
     with pytest.raises(ValueError, match="unknown truth table 'xr'; known: xor, and, or, nand, nor, xnor, parity3"):
         xorc.truth_table("xr")
+
+
+@pytest.mark.parametrize("where", ["X", "y"])
+def test_float32_network_rejects_data_beyond_float32(where):
+    """1e39 is finite in float64 but infinite in float32, the precision C computes in."""
+    net = xorc.Network.random(dtype="float32")
+    before = (net.W1.tobytes(), net.W2.tobytes())
+    data = {"X": X.copy(), "y": Y.copy()}
+    data[where][0, 0] = 1e39
+    message = f"{where} holds values beyond the range of float32"
+    with pytest.raises(ValueError, match=message):
+        net.fit(data["X"], data["y"], steps=10)
+    with pytest.raises(ValueError, match=message):
+        net.loss(data["X"], data["y"])
+    if where == "X":
+        with pytest.raises(ValueError, match=message):
+            net.predict(data["X"])
+    assert unchanged(net, before)
+    np.testing.assert_array_equal(xorc.Network.random(dtype="float64").predict(data["X"]).shape, (4, 1))
+
+
+@pytest.mark.parametrize("value", ["no", 1, np.array([1, 2]), None])
+def test_bias_must_be_a_bool(value):
+    with pytest.raises(TypeError, match="bias must be True or False"):
+        xorc.Network.random(bias=value)
+    with pytest.raises(TypeError, match="bias must be True or False"):
+        xorc.train(bias=value, steps=0)

@@ -134,3 +134,20 @@ def test_train_bias_flag_trains_the_biased_network(capsys):
     assert main(["train", "--steps", "5", "--quiet", "--json"]) == 0
     plain = json.loads(capsys.readouterr().out)
     assert plain["bias"] is False and "b1" not in plain and "b2" not in plain
+
+
+def test_out_of_memory_is_one_line_and_exit_1(capsys, monkeypatch):
+    import xorc.cli
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(xorc.cli, "train", no_memory)
+    assert main(["train", "--hidden", "100000", "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "xorc: error: not enough memory for a network this large (try a smaller --hidden)\n"
+
+
+def test_hidden_beyond_the_commands_limit_exits_2(capsys):
+    assert main(["train", "--hidden", "100001"]) == 2
+    assert "--hidden: must be at most 100000" in capsys.readouterr().err

@@ -316,8 +316,9 @@ def test_command_compare(capsys):
         (["--compare", "hidden=3,0"], "--compare: hidden: must be at least 1"),
         (["--compare", "hidden=3,3"], "a value is repeated"),
         (["--compare", "hidden=3", "hidden=4"], "hidden given more than once"),
-        (["--plot", "/nonexistent-dir/out.png"], "does not exist"),
-        (["--plot", "."], "is a directory"),
+        (["--seeds", "\u00b2"], "--seeds: expected A:B"),
+        (["--hidden", "100001"], "--hidden: must be at most 100000"),
+        (["--compare", "hidden=3,100001"], "--compare: hidden: must be at most 100000"),
     ],
 )
 def test_bad_command_lines_exit_2_with_one_line(capsys, argv, words):
@@ -375,3 +376,26 @@ def test_help_lists_the_sweep_flags(capsys):
     for flag in ("--seeds", "--task", "--hidden", "--bias", "--lr", "--steps", "--dtype", "--threads", "--json"):
         assert flag in text
     assert "--plot" in text and "--compare" in text
+
+
+@pytest.mark.parametrize("path, words", [("/nonexistent-dir/out.png", "does not exist"), (".", "is a folder")])
+def test_plot_path_that_cannot_be_written_exits_1_before_the_sweep(capsys, path, words):
+    status, out, err = run(capsys, "--steps", "1", "--seeds", "0:2", "--plot", path)
+    assert status == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("xorc: error: --plot") and words in err
+
+
+def test_repeated_compare_flags_add_up(capsys):
+    status, out, _ = run(
+        capsys, "--seeds", "0:2", "--steps", "10", "--quiet", "--compare", "hidden=2,3", "--compare", "bias=off,on"
+    )
+    assert status == 0
+    rows = [line.split() for line in out.splitlines()[3:]]
+    assert [row[:2] for row in rows] == [["2", "off"], ["2", "on"], ["3", "off"], ["3", "on"]]
+
+
+def test_float32_sweep_rejects_data_beyond_float32():
+    X, y = xorc.truth_table("xor")
+    X[0, 0] = 1e39
+    with pytest.raises(ValueError, match="X holds values beyond the range of float32"):
+        xorc.sweep([1, 2], X, y, dtype="float32", steps=10)

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from .data import truth_table
+
 DTYPES = ("float32", "float64")
 
 #: The largest seed numpy's RandomState (and so xorc) accepts.
@@ -46,13 +48,19 @@ def finite(name: str, array: np.ndarray) -> None:
         raise ValueError(f"{name} contains NaN or infinity")
 
 
-def _c_array(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """`array` as a C-contiguous, aligned array of `dtype`: itself if it is one, else a copy.
+def _finite_c_array(name: str, array: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """`array` as a finite, C-contiguous, aligned array of `dtype`: itself if it is one, else a copy.
 
-    (np.ascontiguousarray keeps an unaligned array as it is; C needs aligned memory.)
+    Finiteness is checked after the conversion, in the precision C computes in: 1e39 is
+    finite in float64 but infinite in float32. (np.ascontiguousarray keeps an unaligned
+    array as it is; C needs aligned memory.)
     """
-    array = np.ascontiguousarray(array, dtype=dtype)
-    return array if array.flags.aligned else array.copy()
+    finite(name, array)
+    with np.errstate(over="ignore"):
+        converted = np.ascontiguousarray(array, dtype=dtype)
+    if not np.all(np.isfinite(converted)):
+        raise ValueError(f"{name} holds values beyond the range of {np.dtype(dtype).name}")
+    return converted if converted.flags.aligned else converted.copy()
 
 
 def matrix(name: str, value: Any, dtype: np.dtype, columns: int | None = None) -> np.ndarray:
@@ -70,8 +78,7 @@ def matrix(name: str, value: Any, dtype: np.dtype, columns: int | None = None) -
         raise ValueError(f"{name} has no columns")
     if columns is not None and array.shape[1] != columns:
         raise ValueError(f"{name} must have {columns} columns, got {array.shape[1]}")
-    finite(name, array)
-    return _c_array(array, dtype)
+    return _finite_c_array(name, array, dtype)
 
 
 def vector(name: str, value: Any, dtype: np.dtype, length: int) -> np.ndarray:
@@ -79,8 +86,7 @@ def vector(name: str, value: Any, dtype: np.dtype, length: int) -> np.ndarray:
     array = real_array(name, value)
     if array.shape != (length,):
         raise ValueError(f"{name} must have shape ({length},), got {array.shape}")
-    finite(name, array)
-    return _c_array(array, dtype)
+    return _finite_c_array(name, array, dtype)
 
 
 def samples(X: Any, y: Any, dtype: np.dtype, n_in: int | None = None, n_out: int | None = None):
@@ -106,14 +112,35 @@ def integer(name: str, value: Any, minimum: int = 0, maximum: int = 2**63 - 1) -
     return whole
 
 
-def learning_rate(value: Any) -> float:
-    """A finite, positive learning rate."""
+def flag(name: str, value: Any) -> bool:
+    """True or False (a Python or numpy bool; not 1, "yes" or an array)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def learning_rate(value: Any, dtype: np.dtype | None = None) -> float:
+    """A finite, positive learning rate; with `dtype`, one that stays so in that precision."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"lr must be a number, got {type(value).__name__} {value!r}")
     lr = float(value)
     if not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite number greater than 0, got {value!r}")
+    if dtype is not None:
+        with np.errstate(over="ignore", under="ignore"):
+            rounded = np.dtype(dtype).type(lr)
+        if not (np.isfinite(rounded) and rounded > 0):
+            raise ValueError(f"lr {lr!r} is out of the range of {np.dtype(dtype).name}")
     return lr
+
+
+def training_data(X: Any, y: Any, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) for a fresh network, in `dtype`: the XOR table when neither is given."""
+    if X is None and y is None:
+        X, y = truth_table("xor")
+    elif X is None or y is None:
+        raise ValueError("X and y must be given together (or neither, for the XOR table)")
+    return samples(X, y, dtype)
 
 
 def seed(value: Any) -> int:

@@ -91,6 +91,7 @@ class Network:
         n_out = _validate.integer("n_out", n_out, minimum=1)
         dtype = _validate.dtype(dtype)
         seed = _validate.seed(seed)
+        bias = _validate.flag("bias", bias)
         net = cls(*initial_weights(seed, n_in, hidden, n_out, dtype, bias))
         net.settings.seed = seed
         return net
@@ -179,9 +180,7 @@ class Network:
         has run, ``settings`` records lr and the task of (X, y).
         """
         X, y = self._samples(X, y)
-        lr = _validate.learning_rate(lr)
-        if not lr_fits(lr, self.dtype):
-            raise ValueError(f"lr {lr!r} is out of the range of {self.dtype.name}")
+        lr = _validate.learning_rate(lr, self.dtype)
         steps = _validate.integer("steps", steps)
         log_every = _validate.integer("log_every", log_every)
         if callback is not None and not callable(callback):
@@ -246,13 +245,6 @@ def initial_weights(
         start += size
     W1, W2 = arrays[:2]
     return (W1, W2, arrays[2], arrays[3]) if bias else (W1, W2, None, None)
-
-
-def lr_fits(lr: float, dtype: np.dtype) -> bool:
-    """Whether lr stays finite and positive when rounded to `dtype`."""
-    with np.errstate(over="ignore", under="ignore"):
-        rounded = dtype.type(lr)
-    return bool(np.isfinite(rounded) and rounded > 0)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

@@ -32,8 +32,7 @@ import numpy as np
 
 from . import _binding, _validate
 from ._validate import SEED_MAX
-from .data import truth_table
-from .network import initial_weights, lr_fits
+from .network import initial_weights
 
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
@@ -246,21 +245,13 @@ def sweep(
     called from the calling thread as seeds finish (at least at the start and the end).
     """
     seed_array = check_seeds(seeds)
-    if X is None and y is None:
-        X, y = truth_table("xor")
-    elif X is None or y is None:
-        raise ValueError("X and y must be given together (or neither, for the XOR table)")
     dtype = _validate.dtype(dtype)
-    X, y = _validate.samples(X, y, dtype)
+    X, y = _validate.training_data(X, y, dtype)
     if np.any(y == 0.5):
         raise ValueError("y must not contain 0.5: a network learns a target by ending on its side of 0.5")
     hidden = _validate.integer("hidden", hidden, minimum=1)
-    if not isinstance(bias, bool | np.bool_):
-        raise TypeError(f"bias must be True or False, got {type(bias).__name__} {bias!r}")
-    bias = bool(bias)
-    lr = _validate.learning_rate(lr)
-    if not lr_fits(lr, dtype):
-        raise ValueError(f"lr {lr!r} is out of the range of {dtype.name}")
+    bias = _validate.flag("bias", bias)
+    lr = _validate.learning_rate(lr, dtype)
     steps = _validate.integer("steps", steps)
     threads = available_cores() if threads is None else _validate.integer("threads", threads, minimum=1, maximum=4096)
     if progress is not None and not callable(progress):

@@ -6,7 +6,6 @@ import sys
 from typing import Any
 
 from . import _validate
-from .data import truth_table
 from .network import Callback, Network
 
 
@@ -36,12 +35,8 @@ def train(
     then trained by ``Network.fit``; the network's ``history`` holds the loss at
     each log point. With verbose=True a progress line is printed at each of them.
     """
-    if X is None and y is None:
-        X, y = truth_table("xor")
-    elif X is None or y is None:
-        raise ValueError("X and y must be given together (or neither, for the XOR table)")
     dtype = _validate.dtype(dtype)
-    X, y = _validate.samples(X, y, dtype)
+    X, y = _validate.training_data(X, y, dtype)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     net = Network.random(X.shape[1], hidden, y.shape[1], seed=seed, dtype=dtype, bias=bias)

@@ -1,0 +1,287 @@
+"""``xorc sweep``: one recipe trained from many seeds, or several recipes side by side (--compare)."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
+
+from ._cli_args import (
+    RunError,
+    UsageError,
+    add_recipe_flags,
+    check_plot,
+    count,
+    hidden_units,
+    learning_rate,
+    positive_count,
+    to_json,
+)
+from ._validate import DTYPES, SEED_MAX
+from .data import TASKS, truth_table
+from .plotting import plot_sweep
+
+if TYPE_CHECKING:
+    from .sweeps import SweepResult
+
+#: The most seeds one command line may ask for (10**8 seeds of the post's recipe take days).
+SEEDS_PER_RUN_MAX = 10**8
+
+
+def _seed_bound(text: str, whole: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"expected A:B (seeds A to B-1), N, or a comma-separated list of those, got {whole!r}"
+        )
+    return int(text)
+
+
+def _seed_list(text: str) -> np.ndarray:
+    """--seeds: "A:B" (the half-open range A, A+1, ..., B-1), "N", or a comma list of them ("0:100,200:300,7")."""
+    parts = []
+    for item in text.split(","):
+        item = item.strip()
+        if item.count(":") == 1:
+            start, stop = (_seed_bound(bound.strip(), text) for bound in item.split(":"))
+            if stop <= start:
+                raise argparse.ArgumentTypeError(f"the range {item!r} is empty: A:B means A to B-1, so B must exceed A")
+            if stop - 1 > SEED_MAX:
+                raise argparse.ArgumentTypeError(f"seeds go up to {SEED_MAX} (numpy's RandomState), got {item!r}")
+            if stop - start > SEEDS_PER_RUN_MAX:
+                raise argparse.ArgumentTypeError(f"at most {SEEDS_PER_RUN_MAX} seeds per run, got {item!r}")
+            parts.append(np.arange(start, stop, dtype=np.int64))
+        else:
+            seed = _seed_bound(item, text)
+            if seed > SEED_MAX:
+                raise argparse.ArgumentTypeError(f"seeds go up to {SEED_MAX} (numpy's RandomState), got {seed}")
+            parts.append(np.array([seed], dtype=np.int64))
+    seeds = np.concatenate(parts)
+    if seeds.size > SEEDS_PER_RUN_MAX:
+        raise argparse.ArgumentTypeError(f"at most {SEEDS_PER_RUN_MAX} seeds per run, got {seeds.size}")
+    return seeds
+
+
+def _on_off(text: str) -> bool:
+    words = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
+    try:
+        return words[text.lower()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}") from None
+
+
+def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
+    def choose(text: str) -> str:
+        if text not in choices:
+            raise argparse.ArgumentTypeError(f"expected one of {', '.join(choices)}, got {text!r}")
+        return text
+
+    return choose
+
+
+#: The settings --compare can vary, each with the parser of its values.
+COMPARABLE: dict[str, Callable[[str], Any]] = {
+    "hidden": hidden_units,
+    "bias": _on_off,
+    "lr": learning_rate,
+    "steps": count,
+    "dtype": _one_of(DTYPES),
+    "task": _one_of(TASKS),
+}
+
+
+def _compare_axis(text: str) -> tuple[str, list[Any]]:
+    """One --compare word: KEY=V1,V2,... -> (KEY, [V1, V2, ...])."""
+    key, equals, values = text.partition("=")
+    if not equals or key not in COMPARABLE:
+        raise argparse.ArgumentTypeError(
+            f"expected KEY=V1,V2,... with KEY one of {', '.join(COMPARABLE)}, got {text!r}"
+        )
+    try:
+        parsed = [COMPARABLE[key](value.strip()) for value in values.split(",")]
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(f"{key}: {error}") from None
+    if len(set(parsed)) != len(parsed):
+        raise argparse.ArgumentTypeError(f"{key}: a value is repeated in {text!r}")
+    return key, parsed
+
+
+def add_sweep_parser(commands: Any) -> None:
+    run = commands.add_parser(
+        "sweep",
+        help="train one recipe from many seeds: how often does it learn the table?",
+        description="Train the same recipe from many seeds (on every core) and report how often it "
+        "learns the table (every output on the right side of 0.5), with a 95% confidence interval "
+        "(Wilson), and the quantiles of the final loss. Seed s trains exactly the network of "
+        "'xorc train --seed s'. --compare puts several recipes side by side.",
+    )
+    run.add_argument(
+        "--seeds",
+        type=_seed_list,
+        default="0:1000",
+        metavar="A:B,...",
+        help="the seeds: A:B for A to B-1, N, or a comma list of those, e.g. 0:1000 or 1,5,9 (default: 0:1000)",
+    )
+    add_recipe_flags(run, "the networks")
+    run.add_argument(
+        "--threads", type=positive_count, default=None, metavar="N", help="worker threads (default: every core)"
+    )
+    run.add_argument(
+        "--compare",
+        type=_compare_axis,
+        nargs="+",
+        action="extend",
+        metavar="KEY=V1,V2",
+        help="sweep every combination of these settings and print them side by side, e.g. "
+        f"--compare hidden=3,5 bias=off,on (KEY: {', '.join(COMPARABLE)})",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    run.add_argument(
+        "--plot", metavar="OUT.png", help="draw the histogram of final losses to this PNG (needs matplotlib)"
+    )
+    run.set_defaults(handler=_sweep)
+
+
+class _Progress:
+    """Progress of a sweep on `stream`: one line rewritten in place on a terminal, else a line every 10%."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.terminal = stream.isatty()
+        self.started = time.perf_counter()
+        self.shown_at = -math.inf
+        self.tenths_shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        elapsed = now - self.started
+        text = f"{self.label}{done}/{total} seeds ({100 * done // total}%), {elapsed:.1f} s"
+        if 0 < done < total:
+            left = elapsed * (total - done) / done
+            text += f", about {left:.0f} s left" if left >= 10 else f", about {left:.1f} s left"
+        if self.terminal:
+            if done == total or now - self.shown_at >= 0.1:
+                self.stream.write("\r" + text + "\x1b[K" + ("\n" if done == total else ""))
+                self.stream.flush()
+                self.shown_at = now
+        elif done == total or 10 * done // total > self.tenths_shown:
+            self.tenths_shown = 10 * done // total
+            print(text, file=self.stream, flush=True)
+
+
+def _describe(key: str, value: Any) -> str:
+    if key == "bias":
+        return "on" if value else "off"
+    if key == "lr":
+        return f"{value:g}"
+    return str(value)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .sweeps import sweep
+
+    if args.plot is not None:
+        check_plot(args.plot)
+    axes = args.compare or []
+    keys = [key for key, _ in axes]
+    repeated = {key for key in keys if keys.count(key) > 1}
+    if repeated:
+        raise UsageError(f"--compare: {', '.join(sorted(repeated))} given more than once")
+    base = {"task": args.task, "hidden": args.hidden, "bias": args.bias, "lr": args.lr, "steps": args.steps}
+    base["dtype"] = args.dtype
+    settings = [dict(zip(keys, values, strict=True)) for values in itertools.product(*(v for _, v in axes))]
+
+    runs: list[tuple[dict[str, Any], SweepResult]] = []
+    for number, setting in enumerate(settings, 1):
+        recipe = {**base, **setting}
+        label = ""
+        if axes:
+            label = (
+                f"[{number}/{len(settings)} " + " ".join(f"{k}={_describe(k, v)}" for k, v in setting.items()) + "] "
+            )
+        X, y = truth_table(recipe["task"])
+        try:
+            result = sweep(
+                args.seeds,
+                X,
+                y,
+                hidden=recipe["hidden"],
+                bias=recipe["bias"],
+                lr=recipe["lr"],
+                steps=recipe["steps"],
+                dtype=recipe["dtype"],
+                threads=args.threads,
+                progress=None if args.quiet else _Progress(sys.stderr, "sweep " + label),
+            )
+        except (TypeError, ValueError) as error:
+            raise UsageError(str(error)) from None
+        runs.append((recipe, result))
+
+    seeds_text = _seeds_text(args.seeds)
+    if args.json:
+
+        def record(recipe: dict[str, Any], result: SweepResult) -> dict[str, Any]:
+            return {"task": recipe["task"], **result.to_dict()}
+
+        if axes:
+            document: dict[str, Any] = {
+                "seeds": args.seeds.tolist(),
+                "compare": [{"setting": setting, **record(*run)} for setting, run in zip(settings, runs, strict=True)],
+            }
+        else:
+            document = record(*runs[0])
+        print(to_json(document))
+    elif axes:
+        print(_compare_table(keys, settings, base, seeds_text, [result for _, result in runs]))
+    else:
+        print(f"task {args.task}, seeds {seeds_text}")
+        print(runs[0][1].summary())
+
+    if args.plot is not None:
+        labels = [f"{recipe['task']}, seeds {seeds_text}: {result.settings()}" for recipe, result in runs]
+        try:
+            plot_sweep([result for _, result in runs], args.plot, labels)
+        except (ImportError, OSError) as error:
+            raise RunError(f"--plot: {error}") from None
+    return 0
+
+
+def _seeds_text(seeds: np.ndarray) -> str:
+    """The seeds, shortly: "0:1000" for a run of consecutive seeds, else their count and extremes."""
+    if seeds.size > 1 and np.all(np.diff(seeds) == 1):
+        return f"{seeds[0]}:{seeds[-1] + 1}"
+    if seeds.size <= 5:
+        return ",".join(str(seed) for seed in seeds)
+    return f"{seeds.size} seeds from {seeds.min()} to {seeds.max()}"
+
+
+def _compare_table(
+    keys: list[str], settings: list[dict[str, Any]], base: dict[str, Any], seeds_text: str, results: list[SweepResult]
+) -> str:
+    """The comparison: one row per setting, with its fraction learned, interval and median loss."""
+    fixed = ", ".join(f"{key} {_describe(key, value)}" for key, value in base.items() if key not in keys)
+    header = [*keys, "learned", "95% CI (Wilson)", "median loss", "time"]
+    rows = []
+    for setting, result in zip(settings, results, strict=True):
+        low, high = result.ci95
+        rows.append(
+            [
+                *(_describe(key, setting[key]) for key in keys),
+                f"{result.n_learned}/{len(result)} = {100 * result.fraction_learned:.1f}%",
+                f"{100 * low:.1f}% to {100 * high:.1f}%",
+                f"{result.loss_quantiles['median']:.4g}",
+                f"{result.seconds:.1f} s",
+            ]
+        )
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+    lines = [f"seeds {seeds_text} ({len(results[0])} per setting); {fixed}; {results[0].threads} threads", ""]
+    for row in [header, *rows]:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
