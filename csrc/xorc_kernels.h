@@ -8,7 +8,7 @@
  * and XORC_INLINE (static inline, forced where the compiler allows it).
  * There is deliberately no include guard.
  *
- * The row functions below (hidden_row, output_row, sse_row, backward_row,
+ * The row functions below (layer_row, sse_row, backward_row,
  * descend) are the only place where arithmetic happens; the public entry points
  * and the training loop all call them, so one training step through
  * xorc_train_* is bit for bit the same as xorc_forward_*, xorc_backward_* and
@@ -36,35 +36,23 @@ XORC_INLINE REAL FN(sigmoid)(REAL z)
     return (REAL)1 / ((REAL)1 + EXP(-z));
 }
 
-/* One row of the hidden layer: h = sigmoid(x·W1 + b1). */
-XORC_INLINE void FN(hidden_row)(REAL *restrict h, const REAL *restrict x, const REAL *restrict W1,
-                                const REAL *restrict b1, size_t n_in, size_t n_hidden)
-{
-    for (size_t j = 0; j < n_hidden; j++) {
-        REAL z = x[0] * W1[j];
-        for (size_t m = 1; m < n_in; m++) {
-            z += x[m] * W1[m * n_hidden + j];
-        }
-        if (b1 != NULL) {
-            z += b1[j];
-        }
-        h[j] = FN(sigmoid)(z);
-    }
-}
-
-/* One row of the output layer: o = sigmoid(h·W2 + b2). */
-XORC_INLINE void FN(output_row)(REAL *restrict o, const REAL *restrict h, const REAL *restrict W2,
-                                const REAL *restrict b2, size_t n_hidden, size_t n_out)
+/*
+ * One row of a layer: out = sigmoid(in·W + b), W of shape (n_in, n_out). The
+ * hidden layer is layer_row(h, x, W1, b1, n_in, n_hidden), the output layer
+ * layer_row(o, h, W2, b2, n_hidden, n_out).
+ */
+XORC_INLINE void FN(layer_row)(REAL *restrict out, const REAL *restrict in, const REAL *restrict W,
+                               const REAL *restrict b, size_t n_in, size_t n_out)
 {
     for (size_t k = 0; k < n_out; k++) {
-        REAL z = h[0] * W2[k];
-        for (size_t j = 1; j < n_hidden; j++) {
-            z += h[j] * W2[j * n_out + k];
+        REAL z = in[0] * W[k];
+        for (size_t m = 1; m < n_in; m++) {
+            z += in[m] * W[m * n_out + k];
         }
-        if (b2 != NULL) {
-            z += b2[k];
+        if (b != NULL) {
+            z += b[k];
         }
-        o[k] = FN(sigmoid)(z);
+        out[k] = FN(sigmoid)(z);
     }
 }
 
@@ -153,10 +141,10 @@ XORC_INLINE void FN(train_block)(REAL *restrict dW1, REAL *restrict db1, REAL *r
                                  size_t n_hidden, size_t n_out)
 {
     for (size_t r = 0; r < rows; r++) {
-        FN(hidden_row)(h + r * n_hidden, X + (i + r) * n_in, W1, b1, n_in, n_hidden);
+        FN(layer_row)(h + r * n_hidden, X + (i + r) * n_in, W1, b1, n_in, n_hidden);
     }
     for (size_t r = 0; r < rows; r++) {
-        FN(output_row)(o + r * n_out, h + r * n_hidden, W2, b2, n_hidden, n_out);
+        FN(layer_row)(o + r * n_out, h + r * n_hidden, W2, b2, n_hidden, n_out);
     }
     for (size_t r = 0; r < rows; r++) {
         (void)FN(backward_row)(dW1, db1, dW2, db2, delta + r * n_out, X + (i + r) * n_in,
@@ -216,8 +204,8 @@ XORC_INLINE REAL FN(train_steps)(REAL *restrict W1, REAL *restrict b1, REAL *res
     /* The SSE of the network as it now stands. */
     REAL sse = 0;
     for (size_t i = 0; i < n; i++) {
-        FN(hidden_row)(h, X + i * n_in, W1, b1, n_in, n_hidden);
-        FN(output_row)(o, h, W2, b2, n_hidden, n_out);
+        FN(layer_row)(h, X + i * n_in, W1, b1, n_in, n_hidden);
+        FN(layer_row)(o, h, W2, b2, n_hidden, n_out);
         FN(sse_row)(&sse, o, y + i * n_out, n_out);
     }
     return sse;
@@ -286,8 +274,8 @@ int FN(xorc_forward)(REAL *hidden, REAL *out, const REAL *X, const REAL *W1, con
         return XORC_ERR_SIZE;
     }
     for (size_t i = 0; i < n; i++) {
-        FN(hidden_row)(hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden);
-        FN(output_row)(out + i * n_out, hidden + i * n_hidden, W2, b2, n_hidden, n_out);
+        FN(layer_row)(hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden);
+        FN(layer_row)(out + i * n_out, hidden + i * n_hidden, W2, b2, n_hidden, n_out);
     }
     return XORC_OK;
 }
