@@ -221,9 +221,7 @@ def update(W, grad, lr: float) -> None:
 
 
 def _elementwise(function: str, values: np.ndarray) -> np.ndarray:
-    kind = _PRECISIONS.get(values.dtype) if isinstance(values, np.ndarray) else None
-    if kind is None:
-        raise TypeError(f"expected a float32 or float64 numpy array, got {type(values).__name__}")
+    kind = _precision("x", values)
     values = np.ascontiguousarray(values)
     out = np.empty_like(values)
     if values.size:

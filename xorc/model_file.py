@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from ._files import write_atomically
+from ._validate import DTYPES
 from ._version import __version__
 from .data import TASKS, truth_table
 from .network import Network, Settings
@@ -31,7 +32,7 @@ from .network import Network, Settings
 #: The version of the layout written by this xorc; files with a higher one are refused.
 FORMAT_VERSION = 1
 
-_DTYPES: dict[str, np.dtype] = {"float32": np.dtype(np.float32), "float64": np.dtype(np.float64)}
+_DTYPES: dict[str, np.dtype] = {name: np.dtype(name) for name in DTYPES}
 
 
 class ModelFileError(ValueError):
@@ -225,7 +226,7 @@ def _meta(arrays: dict[str, np.ndarray], fail: _Fail) -> dict[str, Any]:
         return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
     field("shape", lambda v: isinstance(v, list) and len(v) == 3 and all(whole(n, 1) for n in v), "3 sizes ≥ 1")
-    field("dtype", lambda v: v in _DTYPES, "'float32' or 'float64'")
+    field("dtype", lambda v: v in _DTYPES, " or ".join(repr(name) for name in DTYPES))
     field("bias", lambda v: isinstance(v, bool), "true or false")
     field("task", lambda v: isinstance(v, str), "a string or null", optional=True)
     field("lr", lambda v: number(v) and v > 0, "a number > 0 or null", optional=True)
