@@ -292,3 +292,81 @@ def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> floa
         "xorc_train",
     )
     return float(result[0])
+
+
+def train_checked(
+    W1, W2, b1, b2, X, y, lr: float, first_step: int, steps: int, check_every: int, check: bool, work, out
+) -> tuple[int, float]:
+    """`steps` steps in place on a network standing at step `first_step`, checked on the way; (learned_at, loss).
+
+    With `check`, the outputs after each step s in [first_step, first_step + steps)
+    with s % check_every == 0 are computed until every one is on its target's side
+    of 0.5; learned_at is the first such s, or -1. `out` (rows, n_out) receives the
+    outputs after the last step, and loss is the SSE there. The arrays are checked
+    once, then the core is called between the checked steps: a sweep checks often,
+    and per call this costs a microsecond instead of the checks of ``train`` and
+    ``forward``.
+    """
+    kind = _precision("W1", W1)
+    _biases(b1, b2)
+    n, n_in = _matrix_shape("X", X)
+    hidden_units, n_out = _matrix_shape("W2", W2)
+    weights = (
+        _buffer("W1", W1, kind, (n_in, hidden_units), writable=True),
+        _buffer("b1", b1, kind, (hidden_units,), writable=True, optional=True),
+        _buffer("W2", W2, kind, (hidden_units, n_out), writable=True),
+        _buffer("b2", b2, kind, (n_out,), writable=True, optional=True),
+    )
+    data = (_buffer("X", X, kind, (n, n_in)), _buffer("y", y, kind, (n, n_out)))
+    scratch = _buffer("work", work, kind, None, writable=True)
+    hidden = np.empty((n, hidden_units), dtype=W1.dtype)
+    hidden_out = _buffer("hidden", hidden, kind, (n, hidden_units), writable=True)
+    outputs = _buffer("out", out, kind, (n, n_out), writable=True)
+    rate = _learning_rate(lr, kind)
+    result = ffi.new(kind.ctype + "*")
+    # (out - 0.5) is exact in sign and zero only at 0.5 (and NaN compares false), so
+    # side · (out - 0.5) > 0 says "on the target's side". A few outputs are checked
+    # faster as Python floats than through numpy.
+    sides = [1.0 if target > 0.5 else -1.0 for target in y.ravel().tolist()]
+
+    def learned() -> bool:
+        return all(side * (value - 0.5) > 0 for side, value in zip(sides, out.ravel().tolist(), strict=True))
+
+    def train(count: int) -> None:
+        _check(
+            kind.train(*weights, result, scratch, work.size, *data, n, n_in, hidden_units, n_out, rate, count),
+            "xorc_train",
+        )
+
+    def forward() -> None:
+        _check(
+            kind.forward(
+                hidden_out,
+                outputs,
+                data[0],
+                weights[0],
+                weights[1],
+                weights[2],
+                weights[3],
+                n,
+                n_in,
+                hidden_units,
+                n_out,
+            ),
+            "xorc_forward",
+        )
+
+    end = first_step + steps
+    step, learned_at = first_step, -1
+    checked = -(-first_step // check_every) * check_every  # the first checked step >= first_step
+    while check and checked < end:
+        train(checked - step)
+        step = checked
+        forward()
+        if learned():
+            learned_at = checked
+            break
+        checked += check_every
+    train(end - step)
+    forward()
+    return learned_at, float(result[0])

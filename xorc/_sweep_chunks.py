@@ -154,24 +154,27 @@ def train_networks(
     """
     batch, n_in, hidden = W1.shape
     n_out = W2.shape[2]
-    rows = X.shape[0]
     (work,) = private_arrays([_binding.workspace(n_in, hidden, n_out, X.dtype).shape], X.dtype)
     losses = np.empty(batch, dtype=np.float64)
-    outputs = np.empty((batch, rows, n_out), dtype=X.dtype)
-    end = first_step + steps
+    outputs = np.empty((batch, X.shape[0], n_out), dtype=X.dtype)
     for index in range(batch):
-        weights = (W1[index], W2[index], None if b1 is None else b1[index], None if b2 is None else b2[index])
-        step = first_step
-        check = -(-first_step // check_every) * check_every  # the first checked step >= first_step
-        while learned_at[index] < 0 and check < end:
-            _binding.train(*weights, X, y, lr, check - step, work)
-            step = check
-            out = _binding.forward(X, weights[0], weights[1], weights[2], weights[3])[1]
-            if on_target_side(out[np.newaxis], y)[0]:
-                learned_at[index] = check
-            check += check_every
-        losses[index] = _binding.train(*weights, X, y, lr, end - step, work)
-        outputs[index] = _binding.forward(X, weights[0], weights[1], weights[2], weights[3])[1]
+        found, losses[index] = _binding.train_checked(
+            W1[index],
+            W2[index],
+            None if b1 is None else b1[index],
+            None if b2 is None else b2[index],
+            X,
+            y,
+            lr,
+            first_step,
+            steps,
+            check_every,
+            learned_at[index] < 0,
+            work,
+            outputs[index],
+        )
+        if found >= 0:
+            learned_at[index] = found
     return losses, outputs
 
 

@@ -195,13 +195,16 @@ class _Progress:
         self.started = time.perf_counter()
         self.shown_at = -math.inf
         self.tenths_shown = 0
+        self.resumed: int | None = None  # seeds done at the first call: resumed from --out, not trained now
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()
         elapsed = now - self.started
+        if self.resumed is None:
+            self.resumed = done
         text = f"{self.label}{done}/{total} seeds ({100 * done // total}%), {elapsed:.1f} s"
-        if 0 < done < total:
-            left = elapsed * (total - done) / done
+        if self.resumed < done < total:
+            left = elapsed * (total - done) / (done - self.resumed)
             text += f", about {left:.0f} s left" if left >= 10 else f", about {left:.1f} s left"
         if self.terminal:
             if done == total or now - self.shown_at >= 0.1:
