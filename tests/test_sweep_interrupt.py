@@ -6,7 +6,7 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
@@ -71,6 +71,20 @@ def test_ctrl_c_with_a_given_thread_pool_cancels_and_stops_its_chunks():
         started = time.monotonic()
         pool.shutdown(wait=True)  # the running chunks saw the stop flag; the others were cancelled
         assert time.monotonic() - started < BOUND
+
+
+def test_ctrl_c_with_a_process_pool_cancels_the_outstanding_chunks():
+    # Chunks of one seed of about 30 ms each: 400 of them are 6 s of work on two processes. Once
+    # interrupted, only the chunks already running may finish; the others must have been cancelled.
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pool.submit(int).result()  # the workers are up before the clock starts
+        sent_at = interrupt_after(0.5)
+        with pytest.raises(xorc.SweepInterrupted):
+            xorc.sweep(range(400), executor=pool, chunk_size=1, steps=100000, lr=0.5)
+        assert time.monotonic() - sent_at() < BOUND
+        started = time.monotonic()
+        pool.shutdown(wait=True)
+        assert time.monotonic() - started < 2.0
 
 
 def test_the_sweep_goes_on_after_an_interrupt_elsewhere():
