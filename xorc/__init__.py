@@ -7,6 +7,8 @@
 >>> xorc.plot(net, "xor.png")   # loss curve and decision surface (needs xorc[plot])
 >>> xorc.sweep(range(1000)).fraction_learned   # how reliable is the recipe?
 >>> xorc.simd_level()           # the vector instructions sweeps train with, e.g. "avx2"
+>>> xorc.sweep(range(1000), checkpoint="s.npz")  # kept as it runs, resumed when run again
+>>> xorc.load_sweep("s.npz").learned_at        # when each network learned
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ _LAZY = {
     "load": "model_file",
     "plot": "plotting",
     "plot_sweep": "plotting",
+    "SweepFileError": "sweeps",
+    "SweepInterrupted": "sweeps",
     "SweepResult": "sweeps",
+    "load_sweep": "sweeps",
     "sweep": "sweeps",
 }
 
