@@ -272,7 +272,7 @@ def file_state(path):
 
 
 def test_killed_at_many_moments_and_resumed_ends_with_the_same_file(tmp_path):
-    argv = ["--seeds", "0:300", "--steps", "6000", "--lr", "0.5", "--threads", "2", "--quiet"]
+    argv = ["--seeds", "0:1500", "--steps", "20000", "--lr", "0.5", "--threads", "2", "--quiet"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     command = [sys.executable, "-m", "xorc", "sweep", *argv, "--checkpoint-every", "0.02"]
     reference = tmp_path / "reference.npz"
