@@ -10,6 +10,7 @@ import argparse
 import os
 from typing import Any, NoReturn
 
+from ._files import check_writable
 from ._validate import DTYPES
 from .data import TASKS
 from .plotting import require_matplotlib
@@ -89,12 +90,18 @@ def add_recipe_flags(parser: argparse.ArgumentParser, networks: str) -> None:
 
 
 def check_output(flag: str, path: str) -> None:
-    """Fail before training, not after, when `path` cannot be where a file is written."""
+    """Fail before training, not after, when the file `path` could not be written.
+
+    The same checks as the writer's (a regular file or nothing, no trailing slash, a
+    name within the limit), and a file created and removed in its folder.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise RunError(f"{flag} {path}: the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise RunError(f"{flag} {path}: is a folder")
+    try:
+        check_writable(path)
+    except OSError as error:
+        raise RunError(f"{flag} {path}: cannot write it ({error.strerror or error})") from None
 
 
 def check_plot(path: str) -> None:
