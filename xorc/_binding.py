@@ -14,8 +14,10 @@ other Python threads run while C trains.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -256,12 +258,27 @@ def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> n
     return out
 
 
+@contextlib.contextmanager
+def allocating(n_in: int, hidden_units: int, n_out: int) -> Iterator[None]:
+    """Memory for a network of this shape: running out is a MemoryError that names hidden."""
+    try:
+        yield
+    except MemoryError:
+        raise MemoryError(
+            f"not enough memory for a network of shape ({n_in}, {hidden_units}, {n_out}): hidden={hidden_units} "
+            "is too large"
+        ) from None
+
+
 def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
     """Scratch space for ``train`` on networks of this shape."""
     length = lib.xorc_train_workspace_len(n_in, hidden_units, n_out)
-    if length == 0:
-        raise ValueError(f"no workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})")
-    return np.empty(length, dtype=dtype)
+    if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
+        raise ValueError(
+            f"hidden={hidden_units}: no training workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})"
+        )
+    with allocating(n_in, hidden_units, n_out):
+        return np.empty(length, dtype=dtype)
 
 
 def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
