@@ -201,3 +201,17 @@ def test_a_callbacks_own_type_error_is_its_own(trained):
 def test_a_callback_returning_a_numpy_bool_works(trained):
     history = trained.fit(X, Y, steps=100, log_every=10, callback=lambda step, loss: np.bool_(step >= 30))
     assert [step for step, _ in history] == [0, 10, 20, 30]
+
+
+# Seeds
+
+
+@pytest.mark.parametrize("seeds", [range(0, 2**64), range(2**64, 0, -1), range(2**32 - 5, 2**70)])
+def test_a_seed_range_beyond_randomstate_is_a_value_error(seeds):
+    with pytest.raises(ValueError, match=r"seeds must lie in \[0, 4294967295\]"):
+        xorc.sweep(seeds, steps=1)
+
+
+def test_masked_seeds_are_refused():
+    with pytest.raises(TypeError, match="seeds is a masked array"):
+        xorc.sweep(np.ma.masked_array([1, 2, 3], mask=[0, 1, 0]), steps=1)
