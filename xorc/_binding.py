@@ -22,7 +22,27 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._ffi import ffi, lib
+
+def _missing_core(error: ModuleNotFoundError) -> ImportError:
+    """What to do when the compiled core is not there, as numpy says it from its source tree."""
+    import os
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    if os.path.exists(os.path.join(os.path.dirname(package), "csrc", "xorc.c")):
+        return ImportError(
+            f"xorc is being imported from its source tree ({package}), where its compiled core "
+            "(xorc._ffi) has not been built. To use the installed xorc, run Python from another "
+            "folder; to work on this tree, build the core in place here with: pip install -e ."
+        )
+    return ImportError(f"xorc's compiled core (xorc._ffi) is missing from {package}: reinstall xorc ({error})")
+
+
+try:
+    from ._ffi import ffi, lib
+except ModuleNotFoundError as error:
+    if error.name != f"{__package__}._ffi":
+        raise
+    raise _missing_core(error) from None
 
 
 class _Precision(NamedTuple):
