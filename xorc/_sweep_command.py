@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
+from . import _validate
 from ._cli_args import (
     RunError,
     UsageError,
@@ -197,6 +198,8 @@ def _sweep(args: argparse.Namespace) -> int:
     base = {"task": args.task, "hidden": args.hidden, "bias": args.bias, "lr": args.lr, "steps": args.steps}
     base["dtype"] = args.dtype
     settings = [dict(zip(keys, values, strict=True)) for values in itertools.product(*(v for _, v in axes))]
+    for setting in settings:  # all of them before any training: a late failure would waste the earlier runs
+        _check_recipe({**base, **setting}, setting)
 
     runs: list[tuple[dict[str, Any], SweepResult]] = []
     for number, setting in enumerate(settings, 1):
@@ -251,6 +254,17 @@ def _sweep(args: argparse.Namespace) -> int:
         except (ImportError, OSError) as error:
             raise RunError(f"--plot: {error}") from None
     return 0
+
+
+def _check_recipe(recipe: dict[str, Any], setting: dict[str, Any]) -> None:
+    """What the sweep of `recipe` would refuse, found before anything trains: its lr and data in its dtype."""
+    try:
+        dtype = _validate.dtype(recipe["dtype"])
+        _validate.learning_rate(recipe["lr"], dtype)
+        _validate.training_data(*truth_table(recipe["task"]), dtype)
+    except (TypeError, ValueError) as error:
+        where = " ".join(f"{key}={_describe(key, value)}" for key, value in setting.items())
+        raise UsageError(f"--compare {where}: {error}" if where else str(error)) from None
 
 
 def _seeds_text(seeds: np.ndarray) -> str:
