@@ -215,3 +215,36 @@ def test_a_seed_range_beyond_randomstate_is_a_value_error(seeds):
 def test_masked_seeds_are_refused():
     with pytest.raises(TypeError, match="seeds is a masked array"):
         xorc.sweep(np.ma.masked_array([1, 2, 3], mask=[0, 1, 0]), steps=1)
+
+
+# History: its memory per point, and what the quiet command keeps
+
+
+def test_a_history_point_takes_about_130_bytes():
+    """fit's returned history and net.history share their points (they took 216 bytes together)."""
+    import tracemalloc
+
+    net = xorc.Network.random()
+    tracemalloc.start()
+    try:
+        history = net.fit(X, Y, steps=5000, log_every=1)
+        kept = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(history) == len(net.history) == 5001
+    assert kept / 5001 < 150
+
+
+def test_the_quiet_command_keeps_no_history_it_does_not_show(capsys):
+    import tracemalloc
+
+    from xorc.cli import main
+
+    tracemalloc.start()
+    try:
+        assert main(["train", "--quiet", "--log-every", "1", "--steps", "100000"]) == 0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3_000_000  # (one point per step: 13 MB)
+    assert capsys.readouterr().out.count("\n") == 6  # the table of outputs
