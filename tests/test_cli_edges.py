@@ -119,9 +119,9 @@ def test_integer_flags_beyond_int64_and_negative(capsys):
 def test_compare_checks_every_combination_before_training(capsys, monkeypatch):
     import xorc.sweeps
 
-    monkeypatch.setattr(xorc.sweeps, "sweep", lambda *a, **k: pytest.fail("a sweep ran before all were checked"))
+    monkeypatch.setattr(xorc.sweeps, "run_jobs", lambda *a, **k: pytest.fail("a sweep ran before all were checked"))
     assert main(["sweep", "--compare", "dtype=float64,float32", "--lr", "1e39", "--seeds", "0:400"]) == 2
-    one_line_error(capsys, "--compare dtype=float32: lr 1e+39 is out of the range of float32")
+    one_line_error(capsys, "lr 1e+39 is out of the range of float32")
 
 
 # predict --input beyond a float32 model's range
@@ -143,7 +143,7 @@ def test_a_sweep_out_of_memory_names_the_seeds(capsys, monkeypatch):
     def no_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(xorc.sweeps, "sweep", no_memory)
+    monkeypatch.setattr(xorc.sweeps, "run_jobs", no_memory)
     assert main(["sweep", "--seeds", "0:1000"]) == 1
     one_line_error(capsys, "not enough memory for this sweep (try fewer --seeds or a smaller --hidden)")
 
