@@ -74,6 +74,21 @@ static struct FN(batch) FN(batch_seeds)(size_t count)
     return b;
 }
 
+/* A random batch on a truth table: X holds every pattern of n_in bits (n = 2^n_in rows),
+ * the inputs the kernel trains by its exact shortcut for zeros and ones. */
+static struct FN(batch) FN(batch_table)(size_t n_in, size_t n_hidden, size_t n_out, size_t count,
+                                        int bias, uint64_t seed)
+{
+    const struct dims d = {(size_t)1 << n_in, n_in, n_hidden, n_out};
+    struct FN(batch) b = FN(batch_random)(d, count, bias, 1, 1, seed);
+    for (size_t i = 0; i < d.n; i++) {
+        for (size_t m = 0; m < n_in; m++) {
+            b.X[i * n_in + m] = (REAL)((i >> m) & 1u);
+        }
+    }
+    return b;
+}
+
 static void FN(batch_free)(struct FN(batch) * b)
 {
     free(b->X);
@@ -245,6 +260,15 @@ static void FN(test_lockstep_level)(struct tally *t, int level)
                 FN(batch_free)(&b);
             }
         }
+    }
+    for (int bias = 0; bias <= 1; bias++) {
+        /* Truth tables (X all 0s and 1s) of several shapes, with and without biases. */
+        struct FN(batch) xor_table = FN(batch_table)(2, 3, 1, 2 * lanes + 1, bias, 60 + (uint64_t)bias);
+        struct FN(batch) parity = FN(batch_table)(3, 4, 2, lanes + 3, bias, 62 + (uint64_t)bias);
+        FN(check_lockstep)(t, "truth table 2-3-1", &xor_table, level, (REAL)0.5, 200, 10, 2);
+        FN(check_lockstep)(t, "truth table 3-4-2", &parity, level, (REAL)0.5, 200, 10, 2);
+        FN(batch_free)(&xor_table);
+        FN(batch_free)(&parity);
     }
     for (int bias = 0; bias <= 1; bias++) {
         /* Saturated sigmoids, exponentials off the hot path in some lanes and not others. */
