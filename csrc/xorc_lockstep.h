@@ -42,8 +42,8 @@ XORC_INLINE LV(vd) FN(exp_core_d)(LV(vd) x)
     LV(vu) j = k % XORC_EXP_N;
     LV(vd) t = LV(gather_d)(xorc_exp_tail, j);
     LV(vd) p = t + r + r2 * (0.5 + r * (1.0 / 6) + r2 * (1.0 / 24));
-    LV(vd) s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, j)
-                             + (k << (52 - XORC_EXP_TABLE_BITS)));
+    LV(vd)
+    s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, j) + (k << (52 - XORC_EXP_TABLE_BITS)));
     return s + s * p;
 }
 
@@ -79,8 +79,9 @@ XORC_INLINE VR FN(exp_hot)(VR xf)
     LV(vu) k = LV(as_bits)(kd);
     kd = kd - XORC_EXP_SHIFT;
     LV(vd) r = x - kd * xorc_exp_ln2_n;
-    LV(vd) s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, k % XORC_EXP_N)
-                             + (k << (52 - XORC_EXP_TABLE_BITS)));
+    LV(vd)
+    s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, k % XORC_EXP_N)
+                      + (k << (52 - XORC_EXP_TABLE_BITS)));
     return NARROW(s + s * (r + r * r * 0.5));
 }
 
@@ -175,7 +176,8 @@ XORC_INLINE void FN(layer_binary)(VR *restrict out, const REAL *restrict x, cons
         for (size_t m = 0; m < n_in; m++) {
             if (x[m] != 0) {
                 for (size_t u = 0; u < BLOCKS; u++) {
-                    z[u] = any ? z[u] + W[(m * n_out + k) * BLOCKS + u] : W[(m * n_out + k) * BLOCKS + u];
+                    z[u] = any ? z[u] + W[(m * n_out + k) * BLOCKS + u]
+                               : W[(m * n_out + k) * BLOCKS + u];
                 }
                 any = 1;
             }
@@ -285,8 +287,8 @@ struct FN(group) {
     VR *W1, *W2, *b1, *b2, *dW1, *dW2, *db1, *db2, *h, *o, *delta, *xs, *ts, *outs;
 };
 
-XORC_INLINE struct FN(group) FN(group_carve)(VR *state, size_t n, size_t n_in, size_t n_hidden,
-                                             size_t n_out)
+XORC_INLINE struct FN(group)
+    FN(group_carve)(VR *state, size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 {
     struct FN(group) g;
     const size_t w1 = n_in * n_hidden * BLOCKS, w2 = n_hidden * n_out * BLOCKS;
@@ -354,8 +356,8 @@ XORC_INLINE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *res
                                  REAL *restrict b2, REAL *restrict loss, REAL *restrict out,
                                  int64_t *restrict learned_at, const struct FN(group) * g,
                                  const VR *restrict sse, const int64_t *restrict learned,
-                                 size_t first, size_t batch, size_t n, size_t n_in,
-                                 size_t n_hidden, size_t n_out)
+                                 size_t first, size_t batch, size_t n, size_t n_in, size_t n_hidden,
+                                 size_t n_out)
 {
     const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
     for (size_t u = 0; u < BLOCKS; u++) {
@@ -397,10 +399,10 @@ XORC_INLINE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *res
  * `hot` as FN(exp) takes it (NULL: the careful way). `binary`: every value of X is
  * exactly 0 or 1, and h_zero = sigmoid(0) (see FN(layer_binary)).
  */
-XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok,
-                               const REAL *restrict X, const REAL *restrict y, size_t n,
-                               size_t n_in, size_t n_hidden, size_t n_out, int b_given, int binary,
-                               VR h_zero, int checking, VM *hot)
+XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, const REAL *restrict X,
+                               const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
+                               size_t n_out, int b_given, int binary, VR h_zero, int checking,
+                               VM *hot)
 {
     const VR zero = {0};
     VR *b1 = b_given ? g->b1 : NULL, *b2 = b_given ? g->b2 : NULL;
@@ -428,8 +430,8 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok,
                 (void)FN(layer_binary)(g->h + r * n_hidden * BLOCKS, X + (i + r) * n_in, g->W1, b1,
                                        h_zero, n_in, n_hidden, hot);
             } else {
-                (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS, g->W1,
-                                b1, n_in, n_hidden, hot);
+                (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS,
+                                g->W1, b1, n_in, n_hidden, hot);
             }
         }
         for (size_t r = 0; r < rows; r++) {
@@ -562,8 +564,8 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
     int64_t learned[BLOCKS * LANES];
     VR sse[BLOCKS];
     (void)FN(group_load)(&g, learned, W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL,
-                         check_every > 0 ? learned_at : NULL, X, y, first, batch, n, n_in,
-                         n_hidden, n_out);
+                         check_every > 0 ? learned_at : NULL, X, y, first, batch, n, n_in, n_hidden,
+                         n_out);
     (void)FN(group_train)(&g, sse, learned, X, y, n, n_in, n_hidden, n_out, b_given, binary, lr,
                           first_step, steps, check_every);
     (void)FN(group_store)(W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL, loss, out,
@@ -586,8 +588,8 @@ static void FN(run_2_3_1_x4_table)(REAL *W1, REAL *W2, REAL *loss, REAL *out, in
                                    uint64_t check_every)
 {
     VR state[SEED_STATE_LEN];
-    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4,
-                        2, 3, 1, 0, 1, lr, first_step, steps, check_every);
+    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4, 2,
+                        3, 1, 0, 1, lr, first_step, steps, check_every);
 }
 
 static void FN(run_2_3_1_x4)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t *learned_at,
@@ -595,8 +597,8 @@ static void FN(run_2_3_1_x4)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t 
                              uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
     VR state[SEED_STATE_LEN];
-    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4,
-                        2, 3, 1, 0, 0, lr, first_step, steps, check_every);
+    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4, 2,
+                        3, 1, 0, 0, lr, first_step, steps, check_every);
 }
 #undef SEED_STATE_LEN
 
@@ -610,9 +612,8 @@ static void FN(run_any)(VR *state, REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL 
         (void)FN(group_run)(state, W1, b1, W2, b2, loss, out, learned_at, X, y, first, batch, n,
                             n_in, n_hidden, n_out, 1, binary, lr, first_step, steps, check_every);
     } else {
-        (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch,
-                            n, n_in, n_hidden, n_out, 0, binary, lr, first_step, steps,
-                            check_every);
+        (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, n,
+                            n_in, n_hidden, n_out, 0, binary, lr, first_step, steps, check_every);
     }
 }
 
@@ -640,11 +641,11 @@ static void FN(lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
     const int binary = FN(all_binary)(X, n * n_in);
     for (size_t first = 0; first < batch; first += BLOCKS * LANES) {
         if (seed_shape && binary) {
-            FN(run_2_3_1_x4_table)(W1, W2, loss, out, learned_at, X, y, first, batch, lr,
-                                   first_step, steps, check_every);
+            FN(run_2_3_1_x4_table)
+            (W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step, steps, check_every);
         } else if (seed_shape) {
-            FN(run_2_3_1_x4)(W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step,
-                             steps, check_every);
+            FN(run_2_3_1_x4)
+            (W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step, steps, check_every);
         } else {
             (void)FN(run_any)(work, W1, b1, W2, b2, loss, out, learned_at, X, y, first, batch, n,
                               n_in, n_hidden, n_out, binary, lr, first_step, steps, check_every);
