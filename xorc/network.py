@@ -176,8 +176,13 @@ class Network:
         and at the last step, `loss` being the SSE after `step` updates
         (log_every=0: only the first and the last). `callback(step, loss)` is called
         at each of those points; when it returns a true value, training stops
-        there. The steps between two points run in one call into C. Once a step
-        has run, ``settings`` records lr and the task of (X, y).
+        there. Once a step has run, ``settings`` records lr and the task of (X, y).
+
+        The steps run in C, in pieces of a few milliseconds, between which Python
+        handles signals: Ctrl-C raises KeyboardInterrupt within a piece's time. The
+        network then holds the weights after ``steps_trained`` steps, and
+        ``history`` ends with the loss after them, so that ``fit`` can go on from
+        there to the weights of an uninterrupted run, bit for bit.
         """
         X, y = self._samples(X, y)
         lr = _validate.learning_rate(lr, self.dtype)
@@ -191,25 +196,39 @@ class Network:
         X, y = (a.copy() if any(np.may_share_memory(a, w) for w in weights) else a for a in (X, y))
 
         work = _binding.workspace(*self.shape, self.dtype)
+        trainer = _binding.Trainer(self._W1, self._W2, self._b1, self._b2, X, y, lr, work)
+        piece = _binding.piece_steps(X.shape[0], *self.shape)
         task = task_of(X, y)
+        start = self.steps_trained
         history: list[tuple[int, float]] = []
-        done = next_point = 0
-        while True:
-            # Train up to the next log point in one C call (no steps for the first point).
-            loss = _binding.train(self._W1, self._W2, self._b1, self._b2, X, y, lr, next_point - done, work)
-            self.steps_trained += next_point - done
-            if next_point > done:
-                self.settings.lr, self.settings.task = lr, task
-            done = next_point
-            history.append((done, loss))
-            if not self.history or self.history[-1][0] != self.steps_trained:
-                self.history.append((self.steps_trained, loss))
-            if callback is not None and callback(done, loss):
-                break
-            if done == steps:
-                break
-            next_point = min(done + log_every, steps) if log_every else steps
+        try:
+            loss = trainer.run(0)  # the SSE before the first step
+            while True:
+                history.append((trainer.steps_done, loss))
+                if not self.history or self.history[-1][0] != self.steps_trained:
+                    self.history.append((self.steps_trained, loss))
+                if callback is not None and callback(trainer.steps_done, loss):
+                    break
+                if trainer.steps_done == steps:
+                    break
+                point = min(trainer.steps_done + log_every, steps) if log_every else steps
+                while trainer.steps_done < point:
+                    loss = trainer.run(min(piece, point - trainer.steps_done))
+                    self.steps_trained = start + trainer.steps_done
+                    self.settings.lr, self.settings.task = lr, task
+        except BaseException:
+            self._stopped(trainer, start, lr, task)
+            raise
         return history
+
+    def _stopped(self, trainer: _binding.Trainer, start: int, lr: float, task: str | None) -> None:
+        """After an exception inside ``fit`` (Ctrl-C): count what C finished, end the history there."""
+        trainer.settle()
+        self.steps_trained = start + trainer.steps_done
+        if trainer.steps_done:
+            self.settings.lr, self.settings.task = lr, task
+        if trainer.loss is not None and (not self.history or self.history[-1][0] != self.steps_trained):
+            self.history.append((self.steps_trained, trainer.loss))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the network to `path` (numpy's .npz format, no pickle), atomically.
