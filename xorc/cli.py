@@ -27,10 +27,12 @@ from ._cli_args import (
     one_line,
     to_json,
 )
+from ._signals import Interrupted, report, sigterm_raises
 from ._sweep_command import add_sweep_parser
 from .data import TASKS, truth_table
+from .network import Network
 from .plotting import plot
-from .training import progress_line, train
+from .training import progress_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +107,27 @@ def _curve_interval(steps: int, log_every: int) -> int:
     return log_every
 
 
+class _Done:
+    """What `xorc train` has done so far: its network (once made) and the files it wrote."""
+
+    def __init__(self) -> None:
+        self.net: Network | None = None
+        self.written: list[str] = []
+
+
 def _train(args: argparse.Namespace) -> int:
+    done = _Done()
+    try:
+        return _train_run(args, done)
+    except KeyboardInterrupt as interrupt:
+        # A file is written whole or not at all (its temporary file removed), so --save and
+        # --plot hold what they held before the run unless the line says they were written.
+        steps = done.net.steps_trained if done.net is not None else 0
+        files = done.written or (["nothing saved"] if args.save is not None or args.plot is not None else [])
+        raise Interrupted(interrupt, ", ".join([f"after {steps} of {args.steps} steps", *files])) from None
+
+
+def _train_run(args: argparse.Namespace, done: _Done) -> int:
     if args.save is not None and args.plot is not None and os.path.abspath(args.save) == os.path.abspath(args.plot):
         raise UsageError(f"--save and --plot name the same file, {args.save}")
     if args.save is not None:
@@ -126,18 +148,9 @@ def _train(args: argparse.Namespace) -> int:
             print(progress_line(step, loss), file=progress, flush=True)
 
     try:
-        net = train(
-            X,
-            y,
-            hidden=args.hidden,
-            lr=args.lr,
-            steps=args.steps,
-            seed=args.seed,
-            dtype=args.dtype,
-            log_every=log_every,
-            callback=report,
-            bias=args.bias,
-        )
+        # xorc.train's two steps, so that an interrupted run can say how far it came.
+        net = done.net = Network.random(X.shape[1], args.hidden, y.shape[1], args.seed, args.dtype, args.bias)
+        net.fit(X, y, lr=args.lr, steps=args.steps, log_every=log_every, callback=report)
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
     if args.save is not None:
@@ -147,6 +160,7 @@ def _train(args: argparse.Namespace) -> int:
             raise RunError(f"--save {args.save}: cannot write it ({error.strerror or error})") from None
         except ValueError as error:
             raise RunError(f"--save {args.save}: {error}") from None
+        done.written.append(f"network saved to {args.save}")
     if args.plot is not None:
         try:
             plot(net, args.plot)
@@ -154,6 +168,7 @@ def _train(args: argparse.Namespace) -> int:
             raise RunError(f"--plot: {error}") from None
         except OSError as error:
             raise RunError(f"--plot {args.plot}: cannot write it ({error.strerror or error})") from None
+        done.written.append(f"picture saved to {args.plot}")
     outputs = net.predict(X)
     step, loss = net.history[-1]
     if args.json:
@@ -215,6 +230,8 @@ def _predict(args: argparse.Namespace) -> int:
         net = load(args.model)
     except ModelFileError as error:
         raise RunError(str(error)) from None
+    except KeyboardInterrupt as interrupt:
+        raise Interrupted(interrupt, f"while reading {args.model}") from None
     n_in, _, n_out = net.shape
     task = net.settings.task
     targets = None
@@ -250,11 +267,23 @@ def _predict(args: argparse.Namespace) -> int:
         line = "  ".join(cell.rjust(width) for cell in row) + "    " + "  ".join(f"{out:.10f}" for out in outputs[k])
         if targets is not None:
             line += "  " + "  ".join(f"{target:g}" for target in targets[k])
-        print(line)
+        try:
+            print(line)
+        except KeyboardInterrupt as interrupt:
+            raise Interrupted(interrupt, f"after printing {k} of {len(cells)} rows") from None
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # SIGTERM raises as Ctrl-C does, so that both stop the work with its cleanup (see _signals).
+    with sigterm_raises():
+        try:
+            return _run(argv)
+        except KeyboardInterrupt as interrupt:
+            return report(interrupt)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -268,6 +297,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         print("xorc: error: not enough memory for a network this large (try a smaller --hidden)", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("xorc: interrupted", file=sys.stderr)
-        return 130
