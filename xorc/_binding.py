@@ -326,8 +326,6 @@ class Trainer:
             n_out,
             _learning_rate(lr, kind),
         )
-        # The arrays stay referenced as long as their buffers are used.
-        self._arrays = (W1, W2, b1, b2, X, y, work)
         self.steps_done = 0
         self.loss: float | None = None
         self._running = 0  # the steps of the call under way, until counted
