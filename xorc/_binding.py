@@ -35,6 +35,7 @@ class _Precision(NamedTuple):
     train: Callable[..., int]
     exp: Callable[..., int]
     sigmoid: Callable[..., int]
+    train_lockstep: Callable[..., int]
 
 
 _PRECISIONS = {
@@ -48,6 +49,7 @@ _PRECISIONS = {
         lib.xorc_train_d,
         lib.xorc_exp_d,
         lib.xorc_sigmoid_d,
+        lib.xorc_train_lockstep_d,
     ),
     np.dtype(np.float32): _Precision(
         "float",
@@ -59,6 +61,7 @@ _PRECISIONS = {
         lib.xorc_train_s,
         lib.xorc_exp_s,
         lib.xorc_sigmoid_s,
+        lib.xorc_train_lockstep_s,
     ),
 }
 
@@ -343,3 +346,109 @@ class Trainer:
         if self._result[0] != _NOT_RUN:
             # Plain stores, with no call between them, where Python could raise a second interrupt.
             self.steps_done, self._running, self.loss = self.steps_done + self._running, 0, self._result[0]
+
+
+def simd_best() -> int:
+    """The highest SIMD level (an ``XORC_SIMD_*`` value) this build and processor support."""
+    return int(lib.xorc_simd_best())
+
+
+def simd_name(level: int) -> str | None:
+    """The level's name ("scalar", "sse2", "avx2", "avx512"), or None for an unknown level."""
+    name = lib.xorc_simd_name(level)
+    return None if name == ffi.NULL else ffi.string(name).decode()
+
+
+def simd_lanes(level: int) -> int:
+    """The networks one vector holds at this level."""
+    return int(lib.xorc_simd_lanes(level))
+
+
+def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
+    """Scratch space for ``train_lockstep`` on networks of this shape and rows of data."""
+    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out)
+    if length == 0:
+        raise ValueError(f"no workspace fits networks of shape ({n_in}, {hidden_units}, {n_out}) on {rows} rows")
+    return np.empty(length, dtype=dtype)
+
+
+def _batch_shape(name: str, array: Any, ndim: int) -> tuple[int, ...]:
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(array).__name__}")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D (one row per network), got shape {array.shape}")
+    return tuple(array.shape)
+
+
+def train_lockstep(
+    W1,
+    W2,
+    b1,
+    b2,
+    X,
+    y,
+    lr: float,
+    steps: int,
+    *,
+    first_step: int,
+    check_every: int,
+    learned_at: np.ndarray | None,
+    level: int,
+    work: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trains a batch of networks in lockstep, in place; returns (losses, outputs) after the steps.
+
+    W1 (batch, n_in, hidden), W2 (batch, hidden, n_out), b1 (batch, hidden) and b2
+    (batch, n_out) or None: network k is (W1[k], W2[k], b1[k], b2[k]), trained bit for
+    bit as ``train`` trains it alone. learned_at, int64 (batch,), is updated as
+    ``xorc_train_lockstep_*`` documents (first_step places the checks); it may be
+    None when check_every is 0. losses (batch,) and outputs (batch, rows, n_out) are
+    in the batch's dtype.
+    """
+    kind = _precision("W1", W1)
+    _biases(b1, b2)
+    batch, n_in, hidden_units = _batch_shape("W1", W1, 3)
+    n_out = _batch_shape("W2", W2, 3)[2]
+    n = _matrix_shape("X", X)[0]
+    if learned_at is not None:
+        if not isinstance(learned_at, np.ndarray) or learned_at.dtype != np.int64 or learned_at.shape != (batch,):
+            raise TypeError(f"learned_at must be an int64 numpy array of shape ({batch},)")
+        if not (learned_at.flags.c_contiguous and learned_at.flags.aligned and learned_at.flags.writeable):
+            raise ValueError("learned_at must be C-contiguous, aligned and writable")
+        learned_buffer = ffi.from_buffer("int64_t[]", learned_at, require_writable=True)
+    elif check_every:
+        raise ValueError("learned_at is needed when check_every > 0")
+    else:
+        learned_buffer = ffi.NULL
+    inputs = (
+        _buffer("X", X, kind, (n, n_in)),
+        _buffer("y", y, kind, (n, n_out)),
+    )
+    losses = np.empty(batch, dtype=W1.dtype)
+    outputs = np.empty((batch, n, n_out), dtype=W1.dtype)
+    _check(
+        kind.train_lockstep(
+            _buffer("W1", W1, kind, (batch, n_in, hidden_units), writable=True),
+            _buffer("b1", b1, kind, (batch, hidden_units), writable=True, optional=True),
+            _buffer("W2", W2, kind, (batch, hidden_units, n_out), writable=True),
+            _buffer("b2", b2, kind, (batch, n_out), writable=True, optional=True),
+            _buffer("losses", losses, kind, (batch,), writable=True),
+            _buffer("outputs", outputs, kind, (batch, n, n_out), writable=True),
+            learned_buffer,
+            _buffer("work", work, kind, None, writable=True),
+            work.size,
+            *inputs,
+            n,
+            n_in,
+            hidden_units,
+            n_out,
+            batch,
+            _learning_rate(lr, kind),
+            first_step,
+            steps,
+            check_every,
+            level,
+        ),
+        "xorc_train_lockstep",
+    )
+    return losses, outputs
