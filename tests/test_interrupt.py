@@ -23,6 +23,7 @@ import time
 
 import pytest
 
+import installed
 import xorc
 from xorc import _binding, _signals
 from xorc.cli import main
@@ -37,7 +38,10 @@ def command() -> list[str]:
 
 
 def start(args: list[str], cwd) -> subprocess.Popen:
-    return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """`args` running in `cwd` (a tmp_path), on the installed xorc, its output piped."""
+    return subprocess.Popen(
+        args, cwd=cwd, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def interrupt(child: subprocess.Popen, signum: int, ready: str) -> tuple[float, str, str]:
@@ -303,5 +307,5 @@ def test_the_library_installs_no_signal_handler(tmp_path):
         print(all(signal.getsignal(s) is handler for s, handler in before.items()))
         """
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    result = installed.run(["-c", code], tmp_path, check=True)
     assert result.stdout == "True\n"

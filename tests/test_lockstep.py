@@ -7,6 +7,7 @@ run; each network must end bit for bit where ``xorc.train`` / ``Network.fit`` ta
 alone. The numpy reference confirms the numbers are the network's, not only xorc's.
 """
 
+import itertools
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import sys
 import numpy as np
 import pytest
 
+import installed
 import reference
 import xorc
 from xorc import _binding, _simd
@@ -43,7 +45,7 @@ def train_batch(networks, X, y, lr, steps, level, check_every=0, pieces=1):
     learned_at = np.full(len(networks), -1, dtype=np.int64)
     work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], dtype)
     bounds = np.linspace(0, steps, pieces + 1).astype(int)
-    for first, last in zip(bounds[:-1], bounds[1:]):
+    for first, last in itertools.pairwise(bounds):
         losses, outputs = _binding.train_lockstep(
             W1, W2, b1, b2, X, y, lr, int(last - first),
             first_step=int(first), check_every=check_every, learned_at=learned_at, level=level, work=work,
@@ -85,7 +87,7 @@ def test_seed_job_and_the_numpy_reference(level):
     """Seed 1234 among others, 60000 steps: the seed program's numbers, and numpy's reference."""
     seeds = [3, 1234, 8, 9, 10]
     networks = [initial_weights(seed, 2, 3, 1, np.dtype("float64"), False) for seed in seeds]
-    W1, W2, _, _, losses, outputs, _ = train_batch(networks, X, Y, 0.01, 60000, level)
+    _W1, _W2, _, _, losses, outputs, _ = train_batch(networks, X, Y, 0.01, 60000, level)
     assert losses[1] == pytest.approx(0.028419013716879406, abs=1e-9)
     np.testing.assert_allclose(outputs[1].ravel(), [0.92166771, 0.11738477, 0.92157444, 0.04851096], atol=1e-8)
     for k in (0, 1):
@@ -160,7 +162,7 @@ def test_a_failed_call_names_the_problem_and_writes_nothing():
 
 def run_python(code, **env):
     """`code` in a fresh interpreter (XORC_SIMD is read at import), from outside the checkout."""
-    environment = {**os.environ, **env}
+    environment = {**installed.environment(), **env}
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=environment, cwd=os.path.expanduser("~")
     )
@@ -191,3 +193,30 @@ def test_xorc_simd_above_the_processor_is_a_clear_error():
     done = run_python("import xorc; xorc.simd_level()", XORC_SIMD="avx512")
     assert done.returncode != 0
     assert "XORC_SIMD=avx512 asks for more than this processor supports" in done.stderr
+
+
+SWEEP_SEEDS, SWEEP_STEPS = 300, 3000
+
+
+@pytest.fixture(scope="module")
+def trained_alone():
+    """Each seed of the sweep below trained alone by xorc.train: (losses, outputs)."""
+    nets = [xorc.train(seed=seed, steps=SWEEP_STEPS, log_every=0) for seed in range(SWEEP_SEEDS)]
+    return np.array([net.history[-1][1] for net in nets]), np.stack([net.predict(X) for net in nets])
+
+
+@pytest.mark.parametrize("level", LEVELS, ids=level_id)
+def test_sweep_under_each_forced_level_equals_train(level, trained_alone, tmp_path):
+    name = _binding.simd_name(level)
+    path = tmp_path / "sweep.npz"
+    code = (
+        "import numpy as np, xorc; "
+        f"r = xorc.sweep(range({SWEEP_SEEDS}), steps={SWEEP_STEPS}, threads=2); "
+        f"np.savez({str(path)!r}, losses=r.losses, outputs=r.outputs, simd=r.simd)"
+    )
+    done = run_python(code, XORC_SIMD=name)
+    assert done.returncode == 0, done.stderr
+    with np.load(path) as swept:
+        assert str(swept["simd"]) == name
+        assert swept["losses"].tobytes() == trained_alone[0].tobytes()
+        assert swept["outputs"].tobytes() == trained_alone[1].tobytes()

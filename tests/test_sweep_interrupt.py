@@ -1,5 +1,6 @@
 """Ctrl-C and SIGTERM during a sweep: real signals, the time to stop, what is left behind."""
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
+import installed
 import xorc
 
 # The bound the issue states is 0.5 s; the machine is shared, so the tests allow twice that.
@@ -104,13 +106,19 @@ def wait_for(predicate, seconds=30.0):
 def test_the_command_stops_on_a_signal_and_keeps_what_finished(tmp_path, signum, status):
     out = tmp_path / "s.npz"
     argv = ["--seeds", "0:1000000", "--steps", "2000", "--lr", "0.5", "--threads", "2", "--quiet"]
-    argv += ["--out", str(out), "--checkpoint-every", "0.2", "--plot", str(tmp_path / "p.png")]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    argv += ["--out", str(out), "--checkpoint-every", "0.2"]
+    if importlib.util.find_spec("matplotlib") is not None:  # the picture is not drawn for an interrupted run
+        argv += ["--plot", str(tmp_path / "p.png")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "xorc", "sweep", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        [sys.executable, "-m", "xorc", "sweep", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=installed.environment(),  # the installed xorc, run from tmp_path (not the checkout)
+        cwd=tmp_path,
     )
     try:
-        wait_for(out.exists)
+        wait_for(lambda: out.exists() or process.poll() is not None)
+        assert process.poll() is None, process.communicate()[1]
         sent = time.monotonic()
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=30)

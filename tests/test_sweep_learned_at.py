@@ -123,7 +123,7 @@ def test_summary_json_and_learning_curve():
     assert result.steps_to_learn == {"25%": quartiles[0], "median": quartiles[1], "75%": quartiles[2]}
     text = result.summary()
     assert f"steps to learn: median {quartiles[1]:g}, quartiles {quartiles[0]:g} to {quartiles[2]:g}" in text
-    assert "SIMD scalar" in text.splitlines()[-1] and result.simd == "scalar"
+    assert f"SIMD {xorc.simd_level()}" in text.splitlines()[-1] and result.simd == xorc.simd_level()
     steps, fraction = result.learning_curve()
     assert steps.tolist() == list(range(0, 1501, 50))
     for step, value in zip(steps, fraction, strict=True):
@@ -132,7 +132,7 @@ def test_summary_json_and_learning_curve():
     assert fraction[-1] >= result.fraction_learned
     document = json.loads(json.dumps(result.to_dict()))
     assert document["learned_at"] == result.learned_at.tolist() and document["check_every"] == 50
-    assert document["steps_to_learn"]["median"] == quartiles[1] and document["simd"] == "scalar"
+    assert document["steps_to_learn"]["median"] == quartiles[1] and document["simd"] == xorc.simd_level()
 
 
 def test_learning_curve_includes_a_last_step_off_the_grid():

@@ -218,8 +218,9 @@ def check_seeds(seeds: Any) -> np.ndarray:
     """
     if isinstance(seeds, str | bytes):
         raise TypeError(f"seeds must be integers, e.g. range(1000), got the string {seeds!r}")
+    _validate.unmasked("seeds", seeds)
     if isinstance(seeds, range):
-        if len(seeds) == 0:
+        if not seeds:  # (not len(): a range longer than sys.maxsize has no len)
             raise ValueError("seeds is empty; give at least one seed, e.g. range(1000)")
         low, high = min(seeds[0], seeds[-1]), max(seeds[0], seeds[-1])
         if low < 0 or high > SEED_MAX:
