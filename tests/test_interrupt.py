@@ -128,6 +128,30 @@ def test_a_signal_during_save_removes_the_temporary_file(tmp_path, signum, statu
     assert temporary_files(tmp_path) == []
 
 
+@pytest.mark.parametrize("call", ["open", "fsync"])
+def test_an_interrupt_as_the_save_calls_the_system_leaves_no_temporary_file(tmp_path, monkeypatch, call):
+    """A signal during a system call raises as the call returns: here, right after it, by hand."""
+    real = getattr(os, call)
+
+    def interrupted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if call == "open" and str(args[0]).endswith(".tmp"):
+            os.close(result)
+            raise KeyboardInterrupt
+        if call == "fsync":
+            raise KeyboardInterrupt
+        return result
+
+    (tmp_path / "net.npz").write_bytes(b"the model saved before\n")
+    net = xorc.train(steps=10)
+    monkeypatch.setattr(os, call, interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        net.save(tmp_path / "net.npz")
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["net.npz"]
+    assert (tmp_path / "net.npz").read_bytes() == b"the model saved before\n"
+
+
 @pytest.mark.parametrize(("signum", "status"), SIGNALS)
 def test_predict_stops_while_printing(tmp_path, signum, status):
     xorc.Network.random(2, 3, 8).save(tmp_path / "net.npz")  # 8 outputs: some 120 bytes a row
