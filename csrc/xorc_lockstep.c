@@ -34,6 +34,9 @@
 #define XORC_GROUP_MAX 16
 #define XORC_ALIGN 64
 
+/* A training step runs forward over blocks of this many rows, layer by layer. */
+#define XORC_ROWS 4
+
 /* ---- the levels ---- */
 
 #define LEVEL scalar
@@ -183,15 +186,16 @@ static int add_product(size_t *total, size_t a, size_t b, size_t limit)
 
 size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 {
-    /* A group's state, as group_len counts it: the parameters and their gradients
-     * (twice n_in n_hidden + n_hidden n_out + n_hidden + n_out), one row's h, o and
-     * delta, the rows of X and y, the outputs on every row; each entry up to
-     * XORC_GROUP_MAX elements; and room to align the start. */
+    /* A group's state, as group_carve in xorc_lockstep.h lays it out: the parameters
+     * and their gradients (twice n_in n_hidden + n_hidden n_out + n_hidden + n_out),
+     * XORC_ROWS rows' h and o, one row's delta, the rows of X and y, the outputs on
+     * every row; each entry up to XORC_GROUP_MAX elements; and room to align the start. */
     const size_t limit = SIZE_MAX / sizeof(double) / XORC_GROUP_MAX;
     size_t entries = 0;
     if (!xorc_sizes_ok(n, n_in, n_hidden, n_out) || !add_product(&entries, 2 * n_in, n_hidden, limit)
         || !add_product(&entries, 2 * n_hidden, n_out, limit)
-        || !add_product(&entries, 3, n_hidden, limit) || !add_product(&entries, 4, n_out, limit)
+        || !add_product(&entries, 2 + XORC_ROWS, n_hidden, limit)
+        || !add_product(&entries, 3 + XORC_ROWS, n_out, limit)
         || !add_product(&entries, n, n_in, limit) || !add_product(&entries, 2 * n, n_out, limit)) {
         return 0;
     }

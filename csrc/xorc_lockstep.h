@@ -227,21 +227,15 @@ XORC_INLINE void FN(check_row)(VM *restrict ok, const VR *restrict o, const REAL
 }
 
 /*
- * The vectors of one group's state, carved from `state` (BLOCKS vectors per entry):
- * the parameters W1, W2, b1, b2 and their gradients, one row's h, o and delta, the
- * rows of X and y with each value copied to every lane, and the outputs on all
- * rows after training.
+ * The vectors of one group's state, carved from `state` (BLOCKS vectors per entry,
+ * as many entries as xorc_lockstep_workspace_len counts): the parameters W1, W2, b1,
+ * b2 and their gradients, XORC_ROWS rows' h and o, one row's delta, the rows of X
+ * and y with each value copied to every lane, and the outputs on all rows after
+ * training.
  */
 struct FN(group) {
     VR *W1, *W2, *b1, *b2, *dW1, *dW2, *db1, *db2, *h, *o, *delta, *xs, *ts, *outs;
 };
-
-/* The number of BLOCKS-vector entries a group's state takes. */
-XORC_INLINE size_t FN(group_len)(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
-{
-    const size_t params = n_in * n_hidden + n_hidden * n_out + n_hidden + n_out;
-    return 2 * params + n_hidden + 2 * n_out + n * n_in + 2 * n * n_out;
-}
 
 XORC_INLINE struct FN(group) FN(group_carve)(VR *state, size_t n, size_t n_in, size_t n_hidden,
                                              size_t n_out)
@@ -257,8 +251,8 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, size_t n, size_t n_in, s
     g.db1 = g.dW2 + w2;
     g.db2 = g.db1 + n_hidden * BLOCKS;
     g.h = g.db2 + n_out * BLOCKS;
-    g.o = g.h + n_hidden * BLOCKS;
-    g.delta = g.o + n_out * BLOCKS;
+    g.o = g.h + XORC_ROWS * n_hidden * BLOCKS;
+    g.delta = g.o + XORC_ROWS * n_out * BLOCKS;
     g.xs = g.delta + n_out * BLOCKS;
     g.ts = g.xs + n * n_in * BLOCKS;
     g.outs = g.ts + n * n_out * BLOCKS;
@@ -375,15 +369,26 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok,
             db2[p] = zero;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        const VR *x = g->xs + i * n_in * BLOCKS;
-        (void)FN(layer)(g->h, x, g->W1, b1, n_in, n_hidden, hot);
-        (void)FN(layer)(g->o, g->h, g->W2, b2, n_hidden, n_out, hot);
-        if (checking) {
-            FN(check_row)(ok, g->o, y + i * n_out, n_out);
+    /* XORC_ROWS rows at a time, layer by layer: the exponentials of different rows
+     * are independent, so the processor overlaps them. */
+    for (size_t i = 0; i < n; i += XORC_ROWS) {
+        const size_t rows = n - i < XORC_ROWS ? n - i : XORC_ROWS;
+        for (size_t r = 0; r < rows; r++) {
+            (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS, g->W1, b1,
+                            n_in, n_hidden, hot);
         }
-        (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, x, g->ts + i * n_out * BLOCKS,
-                           g->h, g->o, g->W2, n_in, n_hidden, n_out);
+        for (size_t r = 0; r < rows; r++) {
+            (void)FN(layer)(g->o + r * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS, g->W2, b2,
+                            n_hidden, n_out, hot);
+        }
+        for (size_t r = 0; r < rows; r++) {
+            if (checking) {
+                FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + (i + r) * n_out, n_out);
+            }
+            (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, g->xs + (i + r) * n_in * BLOCKS,
+                               g->ts + (i + r) * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS,
+                               g->o + r * n_out * BLOCKS, g->W2, n_in, n_hidden, n_out);
+        }
     }
 }
 
@@ -479,7 +484,7 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
 
 /*
  * Trains networks first .. first + BLOCKS * LANES - 1 of the batch (those that
- * exist) in one group whose state is `state` (group_len entries).
+ * exist) in one group whose state is `state`.
  */
 XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *restrict b1,
                                REAL *restrict W2, REAL *restrict b2, REAL *restrict loss,
@@ -512,7 +517,7 @@ static void FN(run_2_3_1_x4)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t 
                              const REAL *X, const REAL *y, size_t first, size_t batch, REAL lr,
                              uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
-    VR state[(2 * (6 + 3 + 3 + 1) + 3 + 2 + 4 * 2 + 2 * 4) * BLOCKS];
+    VR state[(2 * (6 + 3 + 3 + 1) + XORC_ROWS * (3 + 1) + 1 + 4 * 2 + 2 * 4) * BLOCKS];
     (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4,
                         2, 3, 1, 0, lr, first_step, steps, check_every);
 }

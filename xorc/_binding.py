@@ -401,12 +401,22 @@ def simd_lanes(level: int) -> int:
     return int(lib.xorc_simd_lanes(level))
 
 
+def lockstep_workspace_len(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> int:
+    """The elements of scratch space ``train_lockstep`` needs; a ValueError naming hidden if none can fit."""
+    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out)
+    if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
+        raise ValueError(
+            f"hidden={hidden_units}: no training workspace fits networks of shape ({n_in}, {hidden_units}, {n_out}) "
+            f"on {rows} rows"
+        )
+    return int(length)
+
+
 def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
     """Scratch space for ``train_lockstep`` on networks of this shape and rows of data."""
-    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out)
-    if length == 0:
-        raise ValueError(f"no workspace fits networks of shape ({n_in}, {hidden_units}, {n_out}) on {rows} rows")
-    return np.empty(length, dtype=dtype)
+    length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)
+    with allocating(n_in, hidden_units, n_out):
+        return np.empty(length, dtype=dtype)
 
 
 def _batch_shape(name: str, array: Any, ndim: int) -> tuple[int, ...]:

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _validate, sweep_file
+from . import _binding, _validate, sweep_file
 from ._sweep_chunks import Recipe, learned_flags
 from ._sweep_run import Job, Progress, SweepInterrupted, run
 from ._validate import SEED_MAX
@@ -370,6 +370,7 @@ def prepare(
         dtype=dtype.name,
         check_every=_validate.integer("check_every", check_every, minimum=1),
     )
+    _binding.lockstep_workspace_len(X.shape[0], *recipe.shape, dtype)  # names hidden if it cannot be
     job = Job.new(recipe, seed_array)
     if checkpoint is not None:
         _attach_checkpoint(job, checkpoint)
