@@ -37,11 +37,10 @@ def command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "xorc"]
 
 
-def start(args: list[str], cwd) -> subprocess.Popen:
+def start(args: list[str], cwd, **environment: str) -> subprocess.Popen:
     """`args` running in `cwd` (a tmp_path), on the installed xorc, its output piped."""
-    return subprocess.Popen(
-        args, cwd=cwd, env=installed.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    env = {**installed.environment(), **environment}
+    return subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def interrupt(child: subprocess.Popen, signum: int, ready: str) -> tuple[float, str, str]:
@@ -106,9 +105,14 @@ SLOW_SAVE = """
 import os, sys, time
 from xorc.cli import main
 
-def slow_fsync(fd):  # a slow disk: the signal comes while the temporary file is being synced
-    print("syncing", flush=True)
-    time.sleep(30)
+real_fsync, calls = os.fsync, []
+
+def slow_fsync(fd):  # a slow disk: the signal comes while this fsync runs
+    calls.append(fd)
+    if len(calls) == int(os.environ["SLOW_FSYNC"]):
+        print("syncing", flush=True)
+        time.sleep(30)
+    real_fsync(fd)
 
 os.fsync = slow_fsync
 sys.exit(main(sys.argv[1:]))
@@ -120,12 +124,24 @@ def test_a_signal_during_save_removes_the_temporary_file(tmp_path, signum, statu
     (tmp_path / "child.py").write_text(SLOW_SAVE)
     (tmp_path / "net.npz").write_bytes(b"the model saved before\n")
     args = [sys.executable, "child.py", "train", "--steps", "1000", "--quiet", "--save", "net.npz"]
-    child = start(args, tmp_path)
+    child = start(args, tmp_path, SLOW_FSYNC="1")  # the temporary file's fsync, before the rename
     seconds, _, err = interrupt(child, signum, "syncing")
     assert child.returncode == status and seconds < BOUND
     assert err == "xorc: interrupted after 1000 of 1000 steps, nothing saved\n"
     assert (tmp_path / "net.npz").read_bytes() == b"the model saved before\n"
     assert temporary_files(tmp_path) == []
+
+
+def test_a_signal_after_the_rename_says_the_file_was_saved(tmp_path):
+    """The folder's fsync comes after the rename: the new file is in place, and the line says so."""
+    (tmp_path / "child.py").write_text(SLOW_SAVE)
+    (tmp_path / "net.npz").write_bytes(b"the model saved before\n")
+    args = [sys.executable, "child.py", "train", "--steps", "1000", "--quiet", "--save", "net.npz"]
+    child = start(args, tmp_path, SLOW_FSYNC="2")
+    _, _, err = interrupt(child, signal.SIGTERM, "syncing")
+    assert child.returncode == 143
+    assert err == "xorc: interrupted after 1000 of 1000 steps, network saved to net.npz\n"
+    assert xorc.load(tmp_path / "net.npz").steps_trained == 1000 and temporary_files(tmp_path) == []
 
 
 @pytest.mark.parametrize("call", ["open", "fsync"])

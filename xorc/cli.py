@@ -11,7 +11,7 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -113,6 +113,29 @@ class _Done:
     def __init__(self) -> None:
         self.net: Network | None = None
         self.written: list[str] = []
+        self.writing: tuple[str, str, tuple[int, int] | None] | None = None  # (what, path, its identity before)
+
+    def write(self, what: str, path: str, write: Callable[[], object]) -> None:
+        """write(), then note `what` as written."""
+        self.writing = (what, path, _identity(path))
+        write()
+        self.written.append(what)
+        self.writing = None
+
+    def files(self) -> list[str]:
+        """What was written, also by a write that an interrupt cut short after its rename."""
+        if self.writing is not None and _identity(self.writing[1]) != self.writing[2]:
+            return [*self.written, self.writing[0]]
+        return self.written
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`: an atomic write replaces it with a new one."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -123,7 +146,7 @@ def _train(args: argparse.Namespace) -> int:
         # A file is written whole or not at all (its temporary file removed), so --save and
         # --plot hold what they held before the run unless the line says they were written.
         steps = done.net.steps_trained if done.net is not None else 0
-        files = done.written or (["nothing saved"] if args.save is not None or args.plot is not None else [])
+        files = done.files() or (["nothing saved"] if args.save is not None or args.plot is not None else [])
         raise Interrupted(interrupt, ", ".join([f"after {steps} of {args.steps} steps", *files])) from None
 
 
@@ -161,20 +184,18 @@ def _train_run(args: argparse.Namespace, done: _Done) -> int:
         raise UsageError(str(error)) from None
     if args.save is not None:
         try:
-            net.save(args.save)
+            done.write(f"network saved to {args.save}", args.save, lambda: net.save(args.save))
         except OSError as error:
             raise RunError(f"--save {args.save}: cannot write it ({error.strerror or error})") from None
         except ValueError as error:
             raise RunError(f"--save {args.save}: {error}") from None
-        done.written.append(f"network saved to {args.save}")
     if args.plot is not None:
         try:
-            plot(net, args.plot)
+            done.write(f"picture saved to {args.plot}", args.plot, lambda: plot(net, args.plot))
         except ImportError as error:
             raise RunError(f"--plot: {error}") from None
         except OSError as error:
             raise RunError(f"--plot {args.plot}: cannot write it ({error.strerror or error})") from None
-        done.written.append(f"picture saved to {args.plot}")
     outputs = net.predict(X)
     step, loss = net.history[-1]
     if args.json:
