@@ -20,6 +20,18 @@
 #define XORC_INLINE static inline
 #define XORC_NOINLINE static
 #endif
+/*
+ * Unroll the next loop completely where its trip count is a literal: for loops
+ * whose bodies are too large for the compiler's own limit but whose unrolled
+ * copies let it decide tests on literal data (the truth-table inputs).
+ */
+#if defined(__clang__)
+#define XORC_UNROLL _Pragma("unroll 4")
+#elif defined(__GNUC__)
+#define XORC_UNROLL _Pragma("GCC unroll 4")
+#else
+#define XORC_UNROLL
+#endif
 #if defined(_MSC_VER) && !defined(__STDC_VERSION__)
 #define restrict __restrict /* C99's restrict, as MSVC spells it before /std:c11 */
 #endif

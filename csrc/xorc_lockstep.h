@@ -422,10 +422,16 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
         }
     }
     /* XORC_ROWS rows at a time, layer by layer: the exponentials of different rows
-     * are independent, so the processor overlaps them. */
+     * are independent, so the processor overlaps them. The loops over a block's rows
+     * have a literal count, so they unroll completely and, on a literal truth table,
+     * every test of an input is decided at compile time. */
     for (size_t i = 0; i < n; i += XORC_ROWS) {
         const size_t rows = n - i < XORC_ROWS ? n - i : XORC_ROWS;
-        for (size_t r = 0; r < rows; r++) {
+        XORC_UNROLL
+        for (size_t r = 0; r < XORC_ROWS; r++) {
+            if (r >= rows) {
+                break;
+            }
             if (binary) {
                 (void)FN(layer_binary)(g->h + r * n_hidden * BLOCKS, X + (i + r) * n_in, g->W1, b1,
                                        h_zero, n_in, n_hidden, hot);
@@ -438,7 +444,11 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
             (void)FN(layer)(g->o + r * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS, g->W2, b2,
                             n_hidden, n_out, hot);
         }
-        for (size_t r = 0; r < rows; r++) {
+        XORC_UNROLL
+        for (size_t r = 0; r < XORC_ROWS; r++) {
+            if (r >= rows) {
+                break;
+            }
             if (checking) {
                 FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + (i + r) * n_out, n_out);
             }
@@ -577,19 +587,23 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
  * The instances, as in xorc_kernels.h: the seed program's job (2-3-1, 4 rows, no
  * biases, every size literal and the group's state on the stack, so that the
  * compiler unrolls every loop but the steps' and keeps what it can in registers;
- * twice, for a truth table and for other inputs), and any shape, its state in the
- * workspace.
+ * twice, for the inputs of the two-input truth tables and for any inputs), and any
+ * shape, its state in the workspace.
  */
 #define SEED_STATE_LEN ((2 * (6 + 3 + 3 + 1) + XORC_ROWS * (3 + 1) + 1 + 4 * 2 + 2 * 4) * BLOCKS)
 
-static void FN(run_2_3_1_x4_table)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t *learned_at,
-                                   const REAL *X, const REAL *y, size_t first, size_t batch,
-                                   REAL lr, uint64_t first_step, uint64_t steps,
-                                   uint64_t check_every)
+/* The inputs of every two-input truth table (xorc.truth_table's row order). */
+static const REAL FN(table2_X)[8] = {1, 0, 0, 0, 0, 1, 1, 1};
+
+/* The seed shape on those inputs, known to the compiler: every test of an input is
+ * decided at compile time (see FN(layer_binary)). */
+static void FN(run_2_3_1_table2)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t *learned_at,
+                                 const REAL *y, size_t first, size_t batch, REAL lr,
+                                 uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
     VR state[SEED_STATE_LEN];
-    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4, 2,
-                        3, 1, 0, 1, lr, first_step, steps, check_every);
+    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, FN(table2_X), y, first,
+                        batch, 4, 2, 3, 1, 0, 1, lr, first_step, steps, check_every);
 }
 
 static void FN(run_2_3_1_x4)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t *learned_at,
@@ -639,13 +653,14 @@ static void FN(lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
 {
     const int seed_shape = b1 == NULL && n == 4 && n_in == 2 && n_hidden == 3 && n_out == 1;
     const int binary = FN(all_binary)(X, n * n_in);
+    const int table2 = seed_shape && memcmp(X, FN(table2_X), sizeof FN(table2_X)) == 0;
     for (size_t first = 0; first < batch; first += BLOCKS * LANES) {
-        if (seed_shape && binary) {
-            FN(run_2_3_1_x4_table)
-            (W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step, steps, check_every);
+        if (table2) {
+            (void)FN(run_2_3_1_table2)(W1, W2, loss, out, learned_at, y, first, batch, lr,
+                                       first_step, steps, check_every);
         } else if (seed_shape) {
-            FN(run_2_3_1_x4)
-            (W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step, steps, check_every);
+            (void)FN(run_2_3_1_x4)(W1, W2, loss, out, learned_at, X, y, first, batch, lr,
+                                   first_step, steps, check_every);
         } else {
             (void)FN(run_any)(work, W1, b1, W2, b2, loss, out, learned_at, X, y, first, batch, n,
                               n_in, n_hidden, n_out, binary, lr, first_step, steps, check_every);
