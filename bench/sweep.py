@@ -258,6 +258,8 @@ def table(args: argparse.Namespace) -> bool:
                     reference = Row("xorc.sweep", mine.dtype, mine.run, row.steps)
                     reference.measure(row.steps)
                 check(row, reference, y)
+                if reference is not mine:
+                    row.check = f"after {row.steps} steps: {row.check}"
             else:
                 row.check = f"{np.count_nonzero(learned(row.outputs, y))} learned (the reference)"
             all_right &= not row.wrong
