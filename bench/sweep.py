@@ -27,8 +27,10 @@ Against its peers (bench/peers.py says how each is written and why): one table, 
 per program and precision, every program on --threads threads (numpy: one) training
 --seeds seeds of the seed program for --steps steps, from the seed program's weights.
 Columns: seconds; network-steps per second (seeds x steps / seconds); the time over
-xorc.sweep's in the same precision (2.0 = xorc is twice as fast); cores kept busy (CPU
-time / wall time); and the check against xorc in the same run: the seeds that learned
+xorc.sweep's in the same precision (2.0 = xorc is twice as fast); the CPU seconds and
+the cores kept busy (CPU time / wall time: on a machine that others load too, a row that
+got less than its cores shows it, and its CPU seconds compare more fairly than its wall
+time); and the check against xorc in the same run: the seeds that learned
 the table must be the same ones, and the final losses equal within 1e-9 in float64
 (5e-4 in float32, whose trajectories part by rounding over tens of thousands of steps),
 the largest difference printed. A program that fails the check is marked WRONG and
@@ -208,7 +210,7 @@ def check(row: Row, reference: Row, y: np.ndarray) -> None:
     assert reference.losses is not None and reference.outputs is not None
     tolerance = TOLERANCE[row.dtype]
     if row.losses.shape != reference.losses.shape:
-        row.check, row.wrong = f"{row.losses.shape[0]} learners, xorc {reference.losses.shape[0]}", True
+        row.check, row.wrong = f"{row.losses.shape[0]} networks, xorc {reference.losses.shape[0]}", True
         return
     ours, theirs = learned(row.outputs, y), learned(reference.outputs, y)
     difference = float(np.max(np.abs(row.losses - reference.losses)))
@@ -247,8 +249,11 @@ def table(args: argparse.Namespace) -> bool:
         f"{args.threads} thread{'s' * (args.threads != 1)}, best of {args.repeat}; {load()}"
     )
     print()
-    print("| program | dtype | seconds | network-steps/s | time / xorc's | cores busy | check against xorc.sweep |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+    print(
+        "| program | dtype | seconds | network-steps/s | time / xorc's | CPU seconds | cores busy "
+        "| check against xorc.sweep |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
     all_right = True
     for mine, others, y in groups:
         for row in (mine, *others):
@@ -271,7 +276,10 @@ def table(args: argparse.Namespace) -> bool:
             if row.steps != args.steps:
                 extra.append(f"timed over {row.steps} steps, scaled to {args.steps}")
             name = row.program + (f" ({'; '.join(extra)})" if extra else "")
-            print(f"| {name} | {row.dtype} | {row.seconds:.2f} | {rate:.3g} | {ratio} | {row.busy:.2f} | {row.check} |")
+            print(
+                f"| {name} | {row.dtype} | {row.seconds:.2f} | {rate:.3g} | {ratio} | {row.seconds * row.busy:.2f} "
+                f"| {row.busy:.2f} | {row.check} |"
+            )
     print()
     for note in notes:
         print(note)
