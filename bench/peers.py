@@ -17,12 +17,13 @@ would write it for this job; the choices are stated where each is made.
 
 - numpy: arrays of shape (seeds, ...), one Python iteration per step; stacked
   ``@`` (numpy's batched matmul) is the fastest numpy form of these tiny products
-  (measured against ``einsum`` and broadcast-multiply-and-sum: 1.7x and 2.6x slower).
+  (measured against ``einsum`` and broadcast-multiply-and-sum, 2000 and 10,000
+  seeds: 1.1 to 1.8x and 1.4 to 2.7x slower).
 - numba: ``@njit(parallel=True, fastmath=False)``, ``prange`` over seeds, and per
   seed a scalar loop over steps and rows with the nine weights, their gradients
   and the activations in local variables (registers). It is written for 2-3-1,
-  the benchmark's shape: the same loops over small arrays of any shape ran 2.2x
-  slower, so the specialised form is the strongest numba program for this job.
+  the benchmark's shape: the same loops over small arrays of any shape took 1.6x
+  the CPU time, so the specialised form is the strongest numba program for this job.
 - JAX: ``jax.vmap`` of one full-batch gradient step of one network over all
   seeds, in ``jax.lax.fori_loop``, the whole training one ``jax.jit``, compiled
   ahead of time (``.lower().compile()``) so that the compilation is measured
