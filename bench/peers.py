@@ -215,9 +215,9 @@ def jax_trainer(dtype: np.dtype, threads: int) -> tuple[Train, Callable[..., flo
     compiled: dict[tuple, Callable] = {}
 
     def padded(W: np.ndarray) -> np.ndarray:
-        """W with rows repeated at the end, so that every device gets as many seeds."""
+        """W with its first network repeated at the end, so that every device gets as many seeds."""
         extra = -len(W) % len(devices)
-        return np.concatenate([W, W[:extra]]) if extra else W
+        return np.concatenate([W, np.repeat(W[:1], extra, axis=0)]) if extra else W
 
     def arguments(W1, W2, X, y, lr, steps):
         return (padded(W1), padded(W2), X, y, np.asarray(lr, dtype), np.asarray(steps, np.int64))
