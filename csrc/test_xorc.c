@@ -122,6 +122,9 @@ enum {
     B_COUNT
 };
 
+/* The buffers of the lockstep error tests, in the order of xorc_train_lockstep_*'s pointers. */
+enum { L_W1, L_B1, L_W2, L_B2, L_LOSS, L_OUT, L_LEARNED, L_WORK, L_X, L_Y, L_COUNT };
+
 /* The seed program's 2-3-1 network (no biases), its XOR table and its numbers. */
 static const double SEED_X[4 * 2] = {1, 0, 0, 0, 0, 1, 1, 1};
 static const double SEED_Y[4 * 1] = {1, 0, 1, 0};
@@ -193,6 +196,7 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 /* The seed program's own float64 numbers, as tests/test_seed_program.py checks them. */
 #define SEED_TOL 1e-9
 #include "test_cases.h"
+#include "test_lockstep.h"
 #undef REAL
 #undef REAL_NAME
 #undef FN
@@ -223,6 +227,7 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
  * output. */
 #define SEED_TOL 1e-4
 #include "test_cases.h"
+#include "test_lockstep.h"
 #undef REAL
 #undef REAL_NAME
 #undef FN
@@ -235,8 +240,9 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 /* Every status code has its own description; unknown codes get one too. */
 static void test_strerror(struct tally *t)
 {
-    const int codes[] = {XORC_OK, XORC_ERR_NULL, XORC_ERR_SIZE, XORC_ERR_LR, XORC_ERR_WORKSPACE};
-    const int unknown[] = {1, -5, INT_MIN, INT_MAX};
+    const int codes[] = {XORC_OK,           XORC_ERR_NULL,    XORC_ERR_SIZE, XORC_ERR_LR,
+                         XORC_ERR_WORKSPACE, XORC_ERR_SIMD};
+    const int unknown[] = {1, -6, INT_MIN, INT_MAX};
     const size_t n_codes = sizeof codes / sizeof codes[0];
     const char *unknown_text = xorc_strerror(unknown[0]);
     check(t, unknown_text != NULL && unknown_text[0] != '\0', "xorc_strerror(1) is empty");
@@ -282,13 +288,60 @@ static void test_workspace_len(struct tally *t)
           "xorc_train_workspace_len is not 0 when the total overflows");
 }
 
+/* The SIMD levels: named, with their lanes, and the best one at least the baseline. */
+static void test_simd_levels(struct tally *t)
+{
+    static const char *const names[] = {"scalar", "sse2", "avx2", "avx512"};
+    static const size_t lanes[] = {1, 2, 4, 8};
+    for (int level = XORC_SIMD_SCALAR; level <= XORC_SIMD_AVX512; level++) {
+        const char *name = xorc_simd_name(level);
+        check(t, name != NULL && strcmp(name, names[level]) == 0 && xorc_simd_lanes(level) == lanes[level],
+              "SIMD level %d is not %s with %zu lanes", level, names[level], lanes[level]);
+    }
+    check(t, xorc_simd_name(-1) == NULL && xorc_simd_name(4) == NULL && xorc_simd_lanes(4) == 0,
+          "an unknown SIMD level has a name or lanes");
+    check(t, xorc_simd_best() >= XORC_SIMD_SCALAR && xorc_simd_best() <= XORC_SIMD_AVX512,
+          "xorc_simd_best() = %d is not a level", xorc_simd_best());
+#if defined(__x86_64__) || defined(_M_X64)
+    check(t, xorc_simd_best() >= XORC_SIMD_SSE2, "x86-64 without SSE2");
+#endif
+    check(t, xorc_lockstep_workspace_len(0, 2, 3, 1) == 0 && xorc_lockstep_workspace_len(4, 0, 3, 1) == 0
+                 && xorc_lockstep_workspace_len(HALF, HALF, 1, 1) == 0
+                 && xorc_lockstep_workspace_len(1, 1, ELEMENTS_MAX / 2 + 1, 1) == 0,
+          "xorc_lockstep_workspace_len is not 0 for sizes that cannot be");
+}
+
+/*
+ * The highest level to test: the best this machine has, or the level XORC_SIMD
+ * names if it is lower (valgrind cannot run AVX-512 code: `make valgrind` caps it).
+ */
+static int max_level_to_test(void)
+{
+    const char *forced = getenv("XORC_SIMD");
+    int best = xorc_simd_best();
+    if (forced != NULL && forced[0] != '\0') {
+        for (int level = XORC_SIMD_SCALAR; level < best; level++) {
+            if (strcmp(forced, xorc_simd_name(level)) == 0) {
+                return level;
+            }
+        }
+    }
+    return best;
+}
+
 int main(void)
 {
     struct tally t = {0, 0};
+    const int max_level = max_level_to_test();
+    printf("lockstep levels tested: scalar to %s (best here: %s)\n", xorc_simd_name(max_level),
+           xorc_simd_name(xorc_simd_best()));
     test_strerror(&t);
     test_workspace_len(&t);
+    test_simd_levels(&t);
     run_tests_d(&t);
     run_tests_s(&t);
+    test_lockstep_d(&t, max_level);
+    test_lockstep_s(&t, max_level);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed == 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
  * xorc_kernels.h instantiated for double (_d) and float (_s).
  */
 #include "xorc.h"
+#include "xorc_sizes.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -19,7 +20,9 @@ const char *xorc_strerror(int status)
     case XORC_ERR_LR:
         return "the learning rate must be finite and positive";
     case XORC_ERR_WORKSPACE:
-        return "the workspace is shorter than xorc_train_workspace_len()";
+        return "the workspace is shorter than xorc_train_workspace_len() or xorc_lockstep_workspace_len()";
+    case XORC_ERR_SIMD:
+        return "the SIMD level is unknown, or this processor does not support it";
     default:
         return "unknown status code";
     }
@@ -29,7 +32,7 @@ const char *xorc_strerror(int status)
 #define XORC_BLOCK 4
 
 /* a * b, stored in *product, unless it exceeds `limit` (then 0 is returned). */
-static int mul_within(size_t a, size_t b, size_t limit, size_t *product)
+int xorc_mul_within(size_t a, size_t b, size_t limit, size_t *product)
 {
     if (b != 0 && a > limit / b) {
         return 0;
@@ -42,16 +45,16 @@ static int mul_within(size_t a, size_t b, size_t limit, size_t *product)
  * Every dimension is at least 1 and every buffer of these sizes, counted in
  * bytes of the wider type (double), fits in size_t.
  */
-static int sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
+int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 {
     const size_t limit = SIZE_MAX / sizeof(double);
     size_t unused;
     if (n == 0 || n_in == 0 || n_hidden == 0 || n_out == 0) {
         return 0;
     }
-    return mul_within(n, n_in, limit, &unused) && mul_within(n, n_hidden, limit, &unused)
-           && mul_within(n, n_out, limit, &unused) && mul_within(n_in, n_hidden, limit, &unused)
-           && mul_within(n_hidden, n_out, limit, &unused);
+    return xorc_mul_within(n, n_in, limit, &unused) && xorc_mul_within(n, n_hidden, limit, &unused)
+           && xorc_mul_within(n, n_out, limit, &unused) && xorc_mul_within(n_in, n_hidden, limit, &unused)
+           && xorc_mul_within(n_hidden, n_out, limit, &unused);
 }
 
 size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
@@ -60,12 +63,12 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
      * XORC_BLOCK rows: h (n_hidden each), o and delta (n_out each). */
     const size_t limit = SIZE_MAX / sizeof(double);
     size_t w1, w2;
-    if (!sizes_ok(1, n_in, n_hidden, n_out) || !mul_within(n_in, n_hidden, limit, &w1)
-        || !mul_within(n_hidden, n_out, limit, &w2)) {
+    if (!xorc_sizes_ok(1, n_in, n_hidden, n_out) || !xorc_mul_within(n_in, n_hidden, limit, &w1)
+        || !xorc_mul_within(n_hidden, n_out, limit, &w2)) {
         return 0;
     }
     size_t h, o;
-    if (!mul_within(n_hidden, XORC_BLOCK, limit, &h) || !mul_within(n_out, XORC_BLOCK, limit, &o)) {
+    if (!xorc_mul_within(n_hidden, XORC_BLOCK, limit, &h) || !xorc_mul_within(n_out, XORC_BLOCK, limit, &o)) {
         return 0;
     }
     size_t total = w1;
@@ -120,24 +123,7 @@ int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32
     return XORC_OK;
 }
 
-/*
- * The kernels' functions are inlined into their callers, so that literal sizes
- * propagate into them (see xorc_kernels.h); the rare path of exp_d stays out of line.
- */
-#if defined(__GNUC__) || defined(__clang__)
-#define XORC_INLINE static inline __attribute__((always_inline))
-#define XORC_NOINLINE static __attribute__((noinline))
-#elif defined(_MSC_VER)
-#define XORC_INLINE static __forceinline
-#define XORC_NOINLINE static __declspec(noinline)
-#else
-#define XORC_INLINE static inline
-#define XORC_NOINLINE static
-#endif
-#if defined(_MSC_VER) && !defined(__STDC_VERSION__)
-#define restrict __restrict /* C99's restrict, as MSVC spells it before /std:c11 */
-#endif
-
+#include "xorc_compiler.h"
 #include "xorc_exp.h"
 
 #define REAL double

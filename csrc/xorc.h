@@ -44,7 +44,8 @@ enum {
     XORC_ERR_NULL = -1,     /* a required buffer is NULL, or only one bias is given */
     XORC_ERR_SIZE = -2,     /* a dimension is zero, or a buffer size overflows size_t */
     XORC_ERR_LR = -3,       /* the learning rate is not finite and positive */
-    XORC_ERR_WORKSPACE = -4 /* the workspace is shorter than xorc_train_workspace_len() */
+    XORC_ERR_WORKSPACE = -4, /* the workspace is shorter than xorc_*_workspace_len() */
+    XORC_ERR_SIMD = -5       /* the SIMD level is unknown, or this processor lacks it */
 };
 
 /* A static, human-readable description of a status code. */
@@ -124,6 +125,67 @@ int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss, float 
  * the first n_in * n_hidden numbers and the next n_hidden * n_out.
  */
 int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32_t seed);
+
+/*
+ * Lockstep training: a batch of independent networks of one shape, trained on the
+ * same X, y, lr and steps, with the networks across the lanes of the processor's
+ * vector registers, so that each arithmetic operation of a training step is one
+ * vector operation serving LANES networks. Every network ends bit for bit where
+ * xorc_train_* takes it alone: the operations, their order and the exponential
+ * are the scalar kernel's, lane by lane.
+ *
+ * The SIMD level says which instructions run; every level gives the same bits.
+ *   XORC_SIMD_SCALAR  one network at a time (any processor, any compiler)
+ *   XORC_SIMD_SSE2    2 networks per vector (x86-64's baseline)
+ *   XORC_SIMD_AVX2    4 networks per vector
+ *   XORC_SIMD_AVX512  8 networks per vector (AVX-512F)
+ */
+enum { XORC_SIMD_SCALAR = 0, XORC_SIMD_SSE2 = 1, XORC_SIMD_AVX2 = 2, XORC_SIMD_AVX512 = 3 };
+
+/* The highest level that both this build and this processor (and its OS) support. */
+int xorc_simd_best(void);
+
+/* The level's name ("scalar", "sse2", "avx2", "avx512"), or NULL for an unknown level. */
+const char *xorc_simd_name(int level);
+
+/* The networks one vector holds at this level (1, 2, 4 or 8); 0 for an unknown level. */
+size_t xorc_simd_lanes(int level);
+
+/*
+ * The number of elements (doubles for _d, floats for _s) of workspace that
+ * xorc_train_lockstep_* needs for networks of these sizes on n rows; 0 if a size
+ * is zero or the count overflows. It does not depend on the batch or the level.
+ */
+size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out);
+
+/*
+ * Trains `batch` networks in place, each for `steps` full-batch steps on the n
+ * rows of X, y, exactly as xorc_train_* would train it alone. The networks lie one
+ * after another: network b's W1 is W1[b * n_in * n_hidden ...] laid out as
+ * xorc_train_* takes it, W2 likewise, b1 and b2 (NULL for none) too. Then:
+ *   loss[b]          the SSE of network b after the steps,
+ *   out[b * n * n_out ...]   its outputs on the n rows after the steps,
+ *   learned_at[b]    if check_every > 0 and learned_at[b] < 0 on entry: the first
+ *                    step s in [first_step, first_step + steps), s a multiple of
+ *                    check_every, at which every output of the network as it stood
+ *                    after s steps was on its target's side of 0.5 (out > 0.5 where
+ *                    y > 0.5, out < 0.5 elsewhere); left as it was if there is none.
+ *                    Only read and written when check_every > 0 (else it may be NULL).
+ * first_step is the number of steps the networks have had before this call: it
+ * only places the checks. `work` holds work_len elements, at least
+ * xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out); level is an XORC_SIMD_*
+ * value at most xorc_simd_best().
+ */
+int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *loss,
+                          double *out, int64_t *learned_at, double *work, size_t work_len,
+                          const double *X, const double *y, size_t n, size_t n_in,
+                          size_t n_hidden, size_t n_out, size_t batch, double lr,
+                          uint64_t first_step, uint64_t steps, uint64_t check_every, int level);
+int xorc_train_lockstep_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
+                          int64_t *learned_at, float *work, size_t work_len, const float *X,
+                          const float *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                          size_t batch, float lr, uint64_t first_step, uint64_t steps,
+                          uint64_t check_every, int level);
 
 /* cdef-end */
 

@@ -270,7 +270,7 @@ int FN(xorc_forward)(REAL *hidden, REAL *out, const REAL *X, const REAL *W1, con
         || (b1 == NULL) != (b2 == NULL)) {
         return XORC_ERR_NULL;
     }
-    if (!sizes_ok(n, n_in, n_hidden, n_out)) {
+    if (!xorc_sizes_ok(n, n_in, n_hidden, n_out)) {
         return XORC_ERR_SIZE;
     }
     for (size_t i = 0; i < n; i++) {
@@ -285,7 +285,7 @@ int FN(xorc_loss)(REAL *loss, const REAL *out, const REAL *y, size_t n, size_t n
     if (loss == NULL || out == NULL || y == NULL) {
         return XORC_ERR_NULL;
     }
-    if (!sizes_ok(n, 1, 1, n_out)) {
+    if (!xorc_sizes_ok(n, 1, 1, n_out)) {
         return XORC_ERR_SIZE;
     }
     REAL sse = 0;
@@ -304,7 +304,7 @@ int FN(xorc_backward)(REAL *dW1, REAL *db1, REAL *dW2, REAL *db2, REAL *delta, c
         || out == NULL || W2 == NULL || (db1 == NULL) != (db2 == NULL)) {
         return XORC_ERR_NULL;
     }
-    if (!sizes_ok(n, n_in, n_hidden, n_out)) {
+    if (!xorc_sizes_ok(n, n_in, n_hidden, n_out)) {
         return XORC_ERR_SIZE;
     }
     FN(zero)(dW1, n_in * n_hidden);
@@ -344,7 +344,7 @@ int FN(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *wor
         return XORC_ERR_NULL;
     }
     /* Sizes that fit can still add up to a workspace length that does not (then 0). */
-    if (!sizes_ok(n, n_in, n_hidden, n_out)
+    if (!xorc_sizes_ok(n, n_in, n_hidden, n_out)
         || xorc_train_workspace_len(n_in, n_hidden, n_out) == 0) {
         return XORC_ERR_SIZE;
     }

@@ -6,6 +6,9 @@
 >>> net.save("xor.npz"); xorc.load("xor.npz")   # a model file, loaded back bit for bit
 >>> xorc.plot(net, "xor.png")   # loss curve and decision surface (needs xorc[plot])
 >>> xorc.sweep(range(1000)).fraction_learned   # how reliable is the recipe?
+>>> xorc.simd_level()           # the vector instructions sweeps train with, e.g. "avx2"
+>>> xorc.sweep(range(1000), checkpoint="s.npz")  # kept as it runs, resumed when run again
+>>> xorc.load_sweep("s.npz").learned_at        # when each network learned
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ._simd import simd_level
 from ._version import __version__
 from .data import TASKS, truth_table
-from .network import Network
+from .network import DivergenceError, Network
 from .training import train
 
 # Imported on first use, so that `import xorc` and the command's start-up load only
@@ -25,11 +29,14 @@ _LAZY = {
     "load": "model_file",
     "plot": "plotting",
     "plot_sweep": "plotting",
+    "SweepFileError": "sweeps",
+    "SweepInterrupted": "sweeps",
     "SweepResult": "sweeps",
+    "load_sweep": "sweeps",
     "sweep": "sweeps",
 }
 
-__all__ = ["TASKS", "Network", "__version__", "train", "truth_table", *_LAZY]
+__all__ = ["TASKS", "DivergenceError", "Network", "__version__", "simd_level", "train", "truth_table", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,13 +14,35 @@ other Python threads run while C trains.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._ffi import ffi, lib
+
+def _missing_core(error: ModuleNotFoundError) -> ImportError:
+    """What to do when the compiled core is not there, as numpy says it from its source tree."""
+    import os
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    if os.path.exists(os.path.join(os.path.dirname(package), "csrc", "xorc.c")):
+        return ImportError(
+            f"xorc is being imported from its source tree ({package}), where its compiled core "
+            "(xorc._ffi) has not been built. To use the installed xorc, run Python from another "
+            "folder; to work on this tree, build the core in place here with: pip install -e ."
+        )
+    return ImportError(f"xorc's compiled core (xorc._ffi) is missing from {package}: reinstall xorc ({error})")
+
+
+try:
+    from ._ffi import ffi, lib
+except ModuleNotFoundError as error:
+    if error.name != f"{__package__}._ffi":
+        raise
+    raise _missing_core(error) from None
 
 
 class _Precision(NamedTuple):
@@ -35,6 +57,7 @@ class _Precision(NamedTuple):
     train: Callable[..., int]
     exp: Callable[..., int]
     sigmoid: Callable[..., int]
+    train_lockstep: Callable[..., int]
 
 
 _PRECISIONS = {
@@ -48,6 +71,7 @@ _PRECISIONS = {
         lib.xorc_train_d,
         lib.xorc_exp_d,
         lib.xorc_sigmoid_d,
+        lib.xorc_train_lockstep_d,
     ),
     np.dtype(np.float32): _Precision(
         "float",
@@ -59,6 +83,7 @@ _PRECISIONS = {
         lib.xorc_train_s,
         lib.xorc_exp_s,
         lib.xorc_sigmoid_s,
+        lib.xorc_train_lockstep_s,
     ),
 }
 
@@ -256,12 +281,27 @@ def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> n
     return out
 
 
+@contextlib.contextmanager
+def allocating(n_in: int, hidden_units: int, n_out: int) -> Iterator[None]:
+    """Memory for a network of this shape: running out is a MemoryError that names hidden."""
+    try:
+        yield
+    except MemoryError:
+        raise MemoryError(
+            f"not enough memory for a network of shape ({n_in}, {hidden_units}, {n_out}): hidden={hidden_units} "
+            "is too large"
+        ) from None
+
+
 def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
     """Scratch space for ``train`` on networks of this shape."""
     length = lib.xorc_train_workspace_len(n_in, hidden_units, n_out)
-    if length == 0:
-        raise ValueError(f"no workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})")
-    return np.empty(length, dtype=dtype)
+    if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
+        raise ValueError(
+            f"hidden={hidden_units}: no training workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})"
+        )
+    with allocating(n_in, hidden_units, n_out):
+        return np.empty(length, dtype=dtype)
 
 
 def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
@@ -292,3 +332,119 @@ def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> floa
         "xorc_train",
     )
     return float(result[0])
+
+
+def simd_best() -> int:
+    """The highest SIMD level (an ``XORC_SIMD_*`` value) this build and processor support."""
+    return int(lib.xorc_simd_best())
+
+
+def simd_name(level: int) -> str | None:
+    """The level's name ("scalar", "sse2", "avx2", "avx512"), or None for an unknown level."""
+    name = lib.xorc_simd_name(level)
+    return None if name == ffi.NULL else ffi.string(name).decode()
+
+
+def simd_lanes(level: int) -> int:
+    """The networks one vector holds at this level."""
+    return int(lib.xorc_simd_lanes(level))
+
+
+def lockstep_workspace_len(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> int:
+    """The elements of scratch space ``train_lockstep`` needs; a ValueError naming hidden if none can fit."""
+    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out)
+    if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
+        raise ValueError(
+            f"hidden={hidden_units}: no training workspace fits networks of shape ({n_in}, {hidden_units}, {n_out}) "
+            f"on {rows} rows"
+        )
+    return int(length)
+
+
+def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
+    """Scratch space for ``train_lockstep`` on networks of this shape and rows of data."""
+    length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)
+    with allocating(n_in, hidden_units, n_out):
+        return np.empty(length, dtype=dtype)
+
+
+def _batch_shape(name: str, array: Any, ndim: int) -> tuple[int, ...]:
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(array).__name__}")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D (one row per network), got shape {array.shape}")
+    return tuple(array.shape)
+
+
+def train_lockstep(
+    W1,
+    W2,
+    b1,
+    b2,
+    X,
+    y,
+    lr: float,
+    steps: int,
+    *,
+    first_step: int,
+    check_every: int,
+    learned_at: np.ndarray | None,
+    level: int,
+    work: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trains a batch of networks in lockstep, in place; returns (losses, outputs) after the steps.
+
+    W1 (batch, n_in, hidden), W2 (batch, hidden, n_out), b1 (batch, hidden) and b2
+    (batch, n_out) or None: network k is (W1[k], W2[k], b1[k], b2[k]), trained bit for
+    bit as ``train`` trains it alone. learned_at, int64 (batch,), is updated as
+    ``xorc_train_lockstep_*`` documents (first_step places the checks); it may be
+    None when check_every is 0. losses (batch,) and outputs (batch, rows, n_out) are
+    in the batch's dtype.
+    """
+    kind = _precision("W1", W1)
+    _biases(b1, b2)
+    batch, n_in, hidden_units = _batch_shape("W1", W1, 3)
+    n_out = _batch_shape("W2", W2, 3)[2]
+    n = _matrix_shape("X", X)[0]
+    if learned_at is not None:
+        if not isinstance(learned_at, np.ndarray) or learned_at.dtype != np.int64 or learned_at.shape != (batch,):
+            raise TypeError(f"learned_at must be an int64 numpy array of shape ({batch},)")
+        if not (learned_at.flags.c_contiguous and learned_at.flags.aligned and learned_at.flags.writeable):
+            raise ValueError("learned_at must be C-contiguous, aligned and writable")
+        learned_buffer = ffi.from_buffer("int64_t[]", learned_at, require_writable=True)
+    elif check_every:
+        raise ValueError("learned_at is needed when check_every > 0")
+    else:
+        learned_buffer = ffi.NULL
+    inputs = (
+        _buffer("X", X, kind, (n, n_in)),
+        _buffer("y", y, kind, (n, n_out)),
+    )
+    losses = np.empty(batch, dtype=W1.dtype)
+    outputs = np.empty((batch, n, n_out), dtype=W1.dtype)
+    _check(
+        kind.train_lockstep(
+            _buffer("W1", W1, kind, (batch, n_in, hidden_units), writable=True),
+            _buffer("b1", b1, kind, (batch, hidden_units), writable=True, optional=True),
+            _buffer("W2", W2, kind, (batch, hidden_units, n_out), writable=True),
+            _buffer("b2", b2, kind, (batch, n_out), writable=True, optional=True),
+            _buffer("losses", losses, kind, (batch,), writable=True),
+            _buffer("outputs", outputs, kind, (batch, n, n_out), writable=True),
+            learned_buffer,
+            _buffer("work", work, kind, None, writable=True),
+            work.size,
+            *inputs,
+            n,
+            n_in,
+            hidden_units,
+            n_out,
+            batch,
+            _learning_rate(lr, kind),
+            first_step,
+            steps,
+            check_every,
+            level,
+        ),
+        "xorc_train_lockstep",
+    )
+    return losses, outputs

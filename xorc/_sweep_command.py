@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import math
+import os
+import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -16,6 +19,7 @@ from ._cli_args import (
     RunError,
     UsageError,
     add_recipe_flags,
+    check_output,
     check_plot,
     count,
     hidden_units,
@@ -65,6 +69,16 @@ def _seed_list(text: str) -> np.ndarray:
     if seeds.size > SEEDS_PER_RUN_MAX:
         raise argparse.ArgumentTypeError(f"at most {SEEDS_PER_RUN_MAX} seeds per run, got {seeds.size}")
     return seeds
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text}")
+    return value
 
 
 def _on_off(text: str) -> bool:
@@ -140,10 +154,33 @@ def add_sweep_parser(commands: Any) -> None:
         help="sweep every combination of these settings and print them side by side, e.g. "
         f"--compare hidden=3,5 bias=off,on (KEY: {', '.join(COMPARABLE)})",
     )
+    run.add_argument(
+        "--check-every",
+        type=positive_count,
+        default=100,
+        metavar="N",
+        help="check every N steps (and at the last) whether each network has learned the table: "
+        "the steps to learn are counted in multiples of N (default: 100)",
+    )
+    run.add_argument(
+        "--out",
+        metavar="FILE.npz",
+        help="keep the finished seeds' results in this sweep file as the sweep runs; run the same command "
+        "again to resume (with --compare: one file per setting, FILE.KEY=VALUE....npz)",
+    )
+    run.add_argument(
+        "--checkpoint-every",
+        type=_seconds,
+        default=2.0,
+        metavar="SECONDS",
+        help="write --out at least this often (default: 2)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.add_argument(
-        "--plot", metavar="OUT.png", help="draw the histogram of final losses to this PNG (needs matplotlib)"
+        "--plot",
+        metavar="OUT.png",
+        help="draw the histogram of final losses and the fraction learned against steps to this PNG (needs matplotlib)",
     )
     run.set_defaults(handler=_sweep)
 
@@ -158,13 +195,16 @@ class _Progress:
         self.started = time.perf_counter()
         self.shown_at = -math.inf
         self.tenths_shown = 0
+        self.resumed: int | None = None  # seeds done at the first call: resumed from --out, not trained now
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()
         elapsed = now - self.started
+        if self.resumed is None:
+            self.resumed = done
         text = f"{self.label}{done}/{total} seeds ({100 * done // total}%), {elapsed:.1f} s"
-        if 0 < done < total:
-            left = elapsed * (total - done) / done
+        if self.resumed < done < total:
+            left = elapsed * (total - done) / (done - self.resumed)
             text += f", about {left:.0f} s left" if left >= 10 else f", about {left:.1f} s left"
         if self.terminal:
             if done == total or now - self.shown_at >= 0.1:
@@ -185,10 +225,14 @@ def _describe(key: str, value: Any) -> str:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from .sweeps import sweep
+    from .sweeps import SweepFileError, SweepInterrupted, prepare, run_jobs
 
     if args.plot is not None:
         check_plot(args.plot)
+    if args.out is not None:
+        check_output("--out", args.out)
+        if args.plot is not None and os.path.abspath(args.out) == os.path.abspath(args.plot):
+            raise UsageError(f"--out and --plot name the same file, {args.out}")
     axes = args.compare or []
     keys = [key for key, _ in axes]
     repeated = {key for key in keys if keys.count(key) > 1}
@@ -198,31 +242,46 @@ def _sweep(args: argparse.Namespace) -> int:
     base["dtype"] = args.dtype
     settings = [dict(zip(keys, values, strict=True)) for values in itertools.product(*(v for _, v in axes))]
 
-    runs: list[tuple[dict[str, Any], SweepResult]] = []
-    for number, setting in enumerate(settings, 1):
+    # Every setting is checked (and its checkpoint read) before any is trained; then all run as one sweep.
+    recipes, jobs = [], []
+    for setting in settings:
         recipe = {**base, **setting}
-        label = ""
-        if axes:
-            label = (
-                f"[{number}/{len(settings)} " + " ".join(f"{k}={_describe(k, v)}" for k, v in setting.items()) + "] "
-            )
         X, y = truth_table(recipe["task"])
+        out = None if args.out is None else _out_path(args.out, setting)
         try:
-            result = sweep(
-                args.seeds,
-                X,
-                y,
-                hidden=recipe["hidden"],
-                bias=recipe["bias"],
-                lr=recipe["lr"],
-                steps=recipe["steps"],
-                dtype=recipe["dtype"],
-                threads=args.threads,
-                progress=None if args.quiet else _Progress(sys.stderr, "sweep " + label),
+            jobs.append(
+                prepare(
+                    args.seeds,
+                    X,
+                    y,
+                    hidden=recipe["hidden"],
+                    bias=recipe["bias"],
+                    lr=recipe["lr"],
+                    steps=recipe["steps"],
+                    dtype=recipe["dtype"],
+                    check_every=args.check_every,
+                    checkpoint=out,
+                )
             )
+        except SweepFileError as error:
+            raise RunError(f"--out: {error}") from None
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
-        runs.append((recipe, result))
+        recipes.append(recipe)
+    with _terminate_as_interrupt() as terminated:
+        try:
+            results = run_jobs(
+                jobs,
+                threads=args.threads,
+                checkpoint_every=args.checkpoint_every,
+                progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
+            )
+        except SweepInterrupted as stop:
+            print(f"xorc: interrupted after {stop.done} of {stop.total} seeds", file=sys.stderr)
+            return 128 + (signal.SIGTERM if terminated() else signal.SIGINT)
+        except OSError as error:
+            raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
+    runs = list(zip(recipes, results, strict=True))
 
     seeds_text = _seeds_text(args.seeds)
     if args.json:
@@ -253,6 +312,38 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[Callable[[], bool]]:
+    """While the sweep runs, SIGTERM stops it as Ctrl-C does (finished seeds kept); yields "was it SIGTERM?".
+
+    Installed by the command only (a library leaves signal handlers alone), and only
+    where Python allows it (the main thread); the previous handler comes back after.
+    """
+    received: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        yield lambda: bool(received)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _out_path(out: str, setting: dict[str, Any]) -> str:
+    """--out for one setting of a --compare: sweep.npz -> sweep.hidden=3.bias=on.npz (as given without one)."""
+    if not setting:
+        return out
+    stem, extension = os.path.splitext(out)
+    return stem + "".join(f".{key}={_describe(key, value)}" for key, value in setting.items()) + extension
+
+
 def _seeds_text(seeds: np.ndarray) -> str:
     """The seeds, shortly: "0:1000" for a run of consecutive seeds, else their count and extremes."""
     if seeds.size > 1 and np.all(np.diff(seeds) == 1):
@@ -267,7 +358,7 @@ def _compare_table(
 ) -> str:
     """The comparison: one row per setting, with its fraction learned, interval and median loss."""
     fixed = ", ".join(f"{key} {_describe(key, value)}" for key, value in base.items() if key not in keys)
-    header = [*keys, "learned", "95% CI (Wilson)", "median loss", "time"]
+    header = [*keys, "learned", "95% CI (Wilson)", "median loss", "median steps to learn"]
     rows = []
     for setting, result in zip(settings, results, strict=True):
         low, high = result.ci95
@@ -277,11 +368,22 @@ def _compare_table(
                 f"{result.n_learned}/{len(result)} = {100 * result.fraction_learned:.1f}%",
                 f"{100 * low:.1f}% to {100 * high:.1f}%",
                 f"{result.loss_quantiles['median']:.4g}",
-                f"{result.seconds:.1f} s",
+                _median_steps(result),
             ]
         )
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    lines = [f"seeds {seeds_text} ({len(results[0])} per setting); {fixed}; {results[0].threads} threads", ""]
+    first = results[0]
+    where = first.executor or f"{first.threads} threads"
+    lines = [
+        f"seeds {seeds_text} ({len(first)} per setting); {fixed}; steps to learn checked every {first.check_every}; "
+        f"{first.seconds or 0.0:.1f} s on {where}, SIMD {first.simd}",
+        "",
+    ]
     for row in [header, *rows]:
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
+
+
+def _median_steps(result: SweepResult) -> str:
+    to_learn = result.steps_to_learn
+    return "-" if to_learn is None else f"{to_learn['median']:g}"

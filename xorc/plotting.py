@@ -1,5 +1,5 @@
 """Pictures: what a network learned (its loss curve beside its decision surface) and what a
-sweep found (histograms of its final losses), each in one PNG.
+sweep found (histograms of its final losses beside the fraction learned against steps), each in one PNG.
 
 Needs matplotlib, the optional extra ``pip install "xorc[plot]"``. matplotlib is
 imported only when a picture is drawn, never by ``import xorc``, and only through
@@ -224,12 +224,15 @@ def _note(axes: Axes, text: str) -> None:
 def plot_sweep(
     results: SweepResult | Sequence[SweepResult], path: str | os.PathLike[str], labels: Sequence[str] | None = None
 ) -> None:
-    """Histograms of a sweep's final losses, learned and not learned stacked in two colours, to `path` (PNG).
+    """A sweep's final losses and how fast it learned, to `path` (PNG).
 
-    Given several results (a comparison), one panel per result, stacked, on one
-    shared log-scaled loss axis so they read against each other; `labels` titles
-    the panels (default: each result's settings). The file is written whole or not
-    at all (written atomically).
+    Left, the histogram of final losses, learned and not learned stacked in two
+    colours; given several results (a comparison), one panel per result, stacked, on
+    one shared log-scaled loss axis so they read against each other; `labels` titles
+    the panels (default: each result's settings). Right, the fraction of seeds that
+    had learned the table against the number of steps (``learning_curve``), one
+    curve per result: how many steps are enough, for every budget up to the sweep's.
+    The file is written whole or not at all (written atomically).
     """
     require_matplotlib()
     from matplotlib import ticker
@@ -254,16 +257,19 @@ def plot_sweep(
     edges = np.geomspace(low / 1.05, high * 1.05, 61)
 
     # A Figure of its own on the Agg canvas: no pyplot, so the caller's backend and figures are left alone.
-    figure = Figure(figsize=(10, 1.2 + 2.3 * len(runs)), layout="constrained")
+    figure = Figure(figsize=(15, 1.6 + 2.3 * len(runs)), layout="constrained")
     FigureCanvasAgg(figure)
-    axes = figure.subplots(len(runs), 1, sharex=True, squeeze=False)
-    for axis, run, label in zip(axes[:, 0], runs, labels, strict=True):
+    grid = figure.add_gridspec(len(runs), 2, width_ratios=[1.45, 1.0])
+    first = figure.add_subplot(grid[0, 0])
+    axes = [first] + [figure.add_subplot(grid[row, 0], sharex=first) for row in range(1, len(runs))]
+    _learning_curves(figure.add_subplot(grid[:, 1]), runs, labels)
+    for axis, run, label in zip(axes, runs, labels, strict=True):
         losses = np.clip(np.nan_to_num(run.losses, nan=high, posinf=high), edges[0], edges[-1])
         learned, missed = losses[run.learned], losses[~run.learned]
         low_ci, high_ci = run.ci95
         axis.hist(
             [learned, missed],
-            bins=edges,
+            bins=edges.tolist(),
             stacked=True,
             color=["#2a9d58", "#d1495b"],
             label=[f"learned ({learned.size})", f"not learned ({missed.size})"],
@@ -285,12 +291,44 @@ def plot_sweep(
         axis.grid(axis="x", which="major", alpha=0.3)
     steps = {run.steps for run in runs}
     after = f" after {steps.pop()} steps" if len(steps) == 1 else ""
-    axes[-1, 0].set_xlabel(f"final loss (sum of squared errors{after}, log scale)")
+    for axis in axes[:-1]:
+        axis.tick_params(labelbottom=False)
+    axes[-1].set_xlabel(f"final loss (sum of squared errors{after}, log scale)")
 
     def write(file: BinaryIO) -> None:
         figure.savefig(file, format="png", dpi=110)
 
     write_atomically(path, write)
+
+
+def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[str]) -> None:
+    """The fraction of seeds that had learned by each checked step, one curve per result, with its final value."""
+    from matplotlib import ticker
+
+    colours = ["#2a9d58", "#1f6fb4", "#d1495b", "#e09f3e", "#6a4c93", "#3a3a3a", "#8ab17d", "#b5838d"]
+    for number, (run, label) in enumerate(zip(runs, labels, strict=True)):
+        steps, fraction = run.learning_curve()
+        name = run.settings() if len(runs) == 1 else label.split(": ")[-1]
+        axes.plot(
+            steps,
+            100 * fraction,
+            drawstyle="steps-post",
+            color=colours[number % len(colours)],
+            linewidth=2,
+            label=f"{name}: {100 * fraction[-1]:.1f}%",
+        )
+    axes.set_title("Learned by step s (every output on its target's side of 0.5)", fontsize=10)
+    axes.set_xlabel(
+        f"steps (checked every {runs[0].check_every})" if len({r.check_every for r in runs}) == 1 else "steps"
+    )
+    axes.set_ylabel("seeds that had learned (%)")
+    axes.set_ylim(0, 102)
+    axes.set_xlim(left=0)
+    axes.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}%"))
+    if max(run.steps for run in runs) >= 10000:
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda step, _: f"{step / 1000:g}k" if step else "0"))
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="lower right", fontsize=8, frameon=False)
 
 
 def _label_twos_and_fives(value: float, _: object) -> str:

@@ -1,18 +1,20 @@
-"""``xorc.sweep``: one recipe trained from many seeds, on every core.
+"""``xorc.sweep``: one recipe trained from many seeds, on every core or through any executor.
 
 How reliable is a recipe (a shape, a learning rate, a number of steps)? Train it
-from many random initialisations and count how often it learns the table. Each
-seed's network is exactly ``Network.random(n_in, hidden, n_out, seed, dtype, bias)``
-trained by the same C entry point ``xorc.train`` uses, so a seed's result is bit
-for bit the one ``xorc.train(seed=s, ...)`` gives, whatever the number of threads.
+from many random initialisations and count how often it learns the table, and
+when. Each seed's network is exactly ``Network.random(n_in, hidden, n_out, seed,
+dtype, bias)`` trained by the same C core ``xorc.train`` uses, so a seed's result
+is bit for bit the one ``xorc.train(seed=s, ...)`` gives, whatever the executor,
+the chunking and the number of threads.
 
-The seeds are independent, so they are spread over a pool of threads. Each worker
-thread keeps its own random generator and workspace and takes small chunks of
-seeds from a shared counter; per seed it draws the weights (a few microseconds of
-Python) and makes one call into C, which trains all the steps with the GIL
-released. Only the final loss and outputs of a seed are kept, in arrays allocated
-up front, so memory does not grow with the number of steps and grows with the
-number of seeds by a few dozen bytes each.
+The layers: this module checks the arguments, reads a checkpoint to resume from,
+and builds the ``SweepResult``; ``_sweep_run`` hands chunks of seeds to a
+``concurrent.futures.Executor`` (by default a pool of local threads) and collects
+their results, progress and checkpoints on the calling thread; ``_sweep_chunks``
+trains one chunk where it runs; ``sweep_file`` writes and reads the checkpoints.
+Only the final loss, outputs and learning step of a seed are kept, so memory does
+not grow with the number of steps, and grows with the number of seeds by a few
+dozen bytes each.
 """
 
 from __future__ import annotations
@@ -20,24 +22,21 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import queue
-import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from . import _binding, _validate
+from . import _binding, _validate, sweep_file
+from ._sweep_chunks import Recipe, learned_flags
+from ._sweep_run import Job, Progress, SweepInterrupted, run
 from ._validate import SEED_MAX
-from .network import initial_weights
+from .sweep_file import SweepFileError
 
-#: progress(done, total): called from the calling thread as seeds finish.
-Progress = Callable[[int, int], Any]
-#: (W1, W2, b1, b2), the biases None for a network without them.
-Weights = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+__all__ = ["SweepFileError", "SweepInterrupted", "SweepResult", "load_sweep", "sweep", "wilson_interval"]
 
 #: The loss quantiles a result reports, by name: (name, q).
 QUANTILES = (("min", 0.0), ("5%", 0.05), ("25%", 0.25), ("median", 0.5), ("75%", 0.75), ("95%", 0.95), ("max", 1.0))
@@ -69,22 +68,30 @@ class SweepResult:
 
     The arrays are read-only. ``outputs[i]`` holds the outputs, shape (rows, n_out),
     of the network trained from ``seeds[i]``; ``losses[i]`` its final sum of squared
-    errors; ``learned[i]`` whether every output is on the same side of 0.5 as its
-    target.
+    errors; ``learned[i]`` whether every final output is on the same side of 0.5 as
+    its target (and the loss is finite); ``learned_at[i]`` the first checked step
+    (0, check_every, 2·check_every, ..., and the last step) at which it was so, -1 if
+    at none.
     """
 
     seeds: np.ndarray  # (n,) int64
     losses: np.ndarray  # (n,) float64
     outputs: np.ndarray  # (n, rows, n_out), in the sweep's dtype
     learned: np.ndarray  # (n,) bool
+    learned_at: np.ndarray  # (n,) int64
+    inputs: np.ndarray  # (rows, n_in), the X the networks were trained on
     targets: np.ndarray  # (rows, n_out), the y the networks were trained on
     shape: tuple[int, int, int]  # (n_in, hidden, n_out)
     bias: bool
     lr: float
     steps: int
     dtype: str
-    threads: int
-    seconds: float  # wall-clock time of the sweep
+    check_every: int
+    threads: int  # local worker threads; 0 when an executor ran the chunks, or read from a file
+    executor: str  # the executor's type when one was given, else ""
+    seconds: float | None  # wall-clock time of the sweep; None for a result read from a file
+    resumed: int  # seeds whose results came from the checkpoint file, not trained in this run
+    simd: str  # the SIMD level(s) the networks were trained at, e.g. "avx2" ("" for a result read from a file)
 
     def __len__(self) -> int:
         return int(self.seeds.size)
@@ -109,6 +116,27 @@ class SweepResult:
         values = np.quantile(self.losses, [q for _, q in QUANTILES])
         return {name: float(value) for (name, _), value in zip(QUANTILES, values, strict=True)}
 
+    @property
+    def steps_to_learn(self) -> dict[str, float] | None:
+        """Quartiles of ``learned_at`` over the networks that learned: 25%, median, 75%; None if none learned."""
+        if not self.n_learned:
+            return None
+        values = np.quantile(self.learned_at[self.learned], [0.25, 0.5, 0.75])
+        return {name: float(value) for name, value in zip(("25%", "median", "75%"), values, strict=True)}
+
+    def learning_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, fraction): at each checked step, the fraction of seeds that had learned the table by then.
+
+        The checked steps are 0, check_every, 2·check_every, ... and the last step; a
+        seed counts from its ``learned_at`` on. One sweep of many steps answers "how
+        many steps are enough?" for every smaller budget at once.
+        """
+        checked = np.arange(0, self.steps + 1, self.check_every, dtype=np.int64)
+        if checked[-1] != self.steps:
+            checked = np.append(checked, self.steps)
+        reached = np.sort(self.learned_at[self.learned_at >= 0])
+        return checked, np.searchsorted(reached, checked, side="right") / len(self)
+
     def settings(self) -> str:
         """The recipe in words, e.g. ``2-3-1, no biases, lr 0.01, 60000 steps, float64``."""
         n_in, hidden, n_out = self.shape
@@ -116,19 +144,31 @@ class SweepResult:
         return f"{n_in}-{hidden}-{n_out}, {biases}, lr {self.lr:g}, {self.steps} steps, {self.dtype}"
 
     def summary(self) -> str:
-        """A few lines for people: the recipe, the fraction learned with its interval, loss quantiles."""
+        """A few lines for people: the recipe, the fraction learned with its interval, steps to learn, losses, time."""
         low, high = self.ci95
         quantiles = "  ".join(f"{name} {value:.3g}" for name, value in self.loss_quantiles.items())
-        rate = len(self) / self.seconds if self.seconds > 0 else float("inf")
-        return "\n".join(
-            [
-                f"{len(self)} seeds, {self.settings()}",
-                f"learned: {self.n_learned} of {len(self)} = {100 * self.fraction_learned:.1f}%"
-                f"  (95% CI {100 * low:.1f}% to {100 * high:.1f}%, Wilson)",
-                f"final loss: {quantiles}",
-                f"time: {self.seconds:.1f} s on {self.threads} thread{'s' * (self.threads != 1)} ({rate:.0f} seeds/s)",
-            ]
-        )
+        to_learn = self.steps_to_learn
+        if to_learn is None:
+            learning = "steps to learn: none learned"
+        else:
+            learning = (
+                f"steps to learn: median {to_learn['median']:g}, quartiles {to_learn['25%']:g} to {to_learn['75%']:g}"
+                f"  (checked every {self.check_every} steps)"
+            )
+        lines = [
+            f"{len(self)} seeds, {self.settings()}",
+            f"learned: {self.n_learned} of {len(self)} = {100 * self.fraction_learned:.1f}%"
+            f"  (95% CI {100 * low:.1f}% to {100 * high:.1f}%, Wilson)",
+            learning,
+            f"final loss: {quantiles}",
+        ]
+        if self.seconds is not None:
+            trained = len(self) - self.resumed
+            rate = trained / self.seconds if self.seconds > 0 else float("inf")
+            where = self.executor or f"{self.threads} thread{'s' * (self.threads != 1)}"
+            resumed = f", {self.resumed} resumed from the checkpoint" if self.resumed else ""
+            lines.append(f"time: {self.seconds:.1f} s on {where} ({rate:.0f} seeds/s{resumed}), SIMD {self.simd}")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready values."""
@@ -139,17 +179,24 @@ class SweepResult:
             "lr": self.lr,
             "steps": self.steps,
             "dtype": self.dtype,
+            "check_every": self.check_every,
             "n_seeds": len(self),
             "n_learned": self.n_learned,
             "fraction_learned": self.fraction_learned,
             "ci95": list(self.ci95),
             "loss_quantiles": self.loss_quantiles,
+            "steps_to_learn": self.steps_to_learn,
             "threads": self.threads,
+            "executor": self.executor,
             "seconds": self.seconds,
+            "resumed": self.resumed,
+            "simd": self.simd,
+            "inputs": self.inputs.tolist(),
             "targets": self.targets.tolist(),
             "seeds": self.seeds.tolist(),
             "losses": self.losses.tolist(),
             "learned": self.learned.tolist(),
+            "learned_at": self.learned_at.tolist(),
             "outputs": self.outputs.tolist(),
         }
 
@@ -171,8 +218,9 @@ def check_seeds(seeds: Any) -> np.ndarray:
     """
     if isinstance(seeds, str | bytes):
         raise TypeError(f"seeds must be integers, e.g. range(1000), got the string {seeds!r}")
+    _validate.unmasked("seeds", seeds)
     if isinstance(seeds, range):
-        if len(seeds) == 0:
+        if not seeds:  # (not len(): a range longer than sys.maxsize has no len)
             raise ValueError("seeds is empty; give at least one seed, e.g. range(1000)")
         low, high = min(seeds[0], seeds[-1]), max(seeds[0], seeds[-1])
         if low < 0 or high > SEED_MAX:
@@ -228,175 +276,232 @@ def sweep(
     lr: float = 0.01,
     steps: int = 60000,
     dtype: Any = "float64",
+    check_every: int = 100,
     threads: int | None = None,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
+    checkpoint_every: float = 2.0,
     progress: Progress | None = None,
 ) -> SweepResult:
-    """Train the recipe from every seed in `seeds`; return what each learned and the summary.
+    """Train the recipe from every seed in `seeds`; return what each learned, when, and the summary.
 
     X and y default to the XOR truth table; n_in and n_out come from their shapes.
     Seed s gives the network ``Network.random(n_in, hidden, n_out, seed=s, dtype=dtype,
     bias=bias)`` trained for `steps` full-batch steps at learning rate `lr`: the same
     numbers, bit for bit, as ``xorc.train(X, y, seed=s, ...)``. A network has learned
     the table when each output lies on the same side of 0.5 as its target (targets
-    must not be 0.5 themselves).
+    must not be 0.5 themselves) and its loss is finite; it is checked after 0,
+    `check_every`, 2·`check_every`, ... steps and after the last (``learned_at``).
 
-    `threads` (default: every core this process may use) worker threads train the
-    seeds; the results do not depend on it. `progress(done, total)`, if given, is
-    called from the calling thread as seeds finish (at least at the start and the end).
+    Where it runs: `executor` None trains on a pool of `threads` local threads
+    (default: every core this process may use); any ``concurrent.futures.Executor``
+    (a ``ProcessPoolExecutor``, a thread pool, Dask's ``Client.get_executor()``)
+    receives the work as chunks of `chunk_size` seeds (default: chosen from the
+    work), each a call of ``xorc._sweep_chunks.train_chunk``. The results do not
+    depend on any of these.
+
+    `checkpoint`, a path (.npz), keeps the finished seeds' results in a sweep file
+    (see ``xorc.sweep_file``) as the sweep runs: every `checkpoint_every` seconds
+    (less often when writing takes longer than a twentieth of that), when the sweep
+    is interrupted or fails, and at the end. If the file exists, the seeds it holds
+    are not trained again: the sweep resumes. A file of another recipe is refused
+    (SweepFileError) and left as it is; seeds it holds that are not in `seeds` are
+    kept in it.
+
+    `progress(done, total)`, if given, is called from the calling thread as seeds
+    finish (at least at the start and the end). Ctrl-C raises SweepInterrupted (a
+    KeyboardInterrupt) within a fraction of a second, after the local threads have
+    stopped, the outstanding chunks of an executor have been cancelled and what
+    finished has been checkpointed.
+    """
+    job = prepare(
+        seeds,
+        X,
+        y,
+        hidden=hidden,
+        bias=bias,
+        lr=lr,
+        steps=steps,
+        dtype=dtype,
+        check_every=check_every,
+        checkpoint=checkpoint,
+    )
+    return run_jobs(
+        [job],
+        threads=threads,
+        executor=executor,
+        chunk_size=chunk_size,
+        checkpoint_every=checkpoint_every,
+        progress=progress,
+    )[0]
+
+
+def prepare(
+    seeds: Iterable[int],
+    X: Any = None,
+    y: Any = None,
+    *,
+    hidden: int = 3,
+    bias: bool = False,
+    lr: float = 0.01,
+    steps: int = 60000,
+    dtype: Any = "float64",
+    check_every: int = 100,
+    checkpoint: str | os.PathLike[str] | None = None,
+) -> Job:
+    """One recipe's sweep, its arguments checked and its checkpoint (if any) read, ready for run_jobs.
+
+    Every error a user can cause is raised here, before any training: so a grid of
+    recipes (``xorc sweep --compare``) is prepared whole before it runs.
     """
     seed_array = check_seeds(seeds)
     dtype = _validate.dtype(dtype)
     X, y = _validate.training_data(X, y, dtype)
     if np.any(y == 0.5):
         raise ValueError("y must not contain 0.5: a network learns a target by ending on its side of 0.5")
-    hidden = _validate.integer("hidden", hidden, minimum=1)
-    bias = _validate.flag("bias", bias)
-    lr = _validate.learning_rate(lr, dtype)
-    steps = _validate.integer("steps", steps)
-    threads = available_cores() if threads is None else _validate.integer("threads", threads, minimum=1, maximum=4096)
+    recipe = Recipe(
+        X=_frozen(X),
+        y=_frozen(y),  # X and y may be the caller's own arrays: copies, never their flags
+        shape=(X.shape[1], _validate.integer("hidden", hidden, minimum=1), y.shape[1]),
+        bias=_validate.flag("bias", bias),
+        lr=_validate.learning_rate(lr, dtype),
+        steps=_validate.integer("steps", steps),
+        dtype=dtype.name,
+        check_every=_validate.integer("check_every", check_every, minimum=1),
+    )
+    _binding.lockstep_workspace_len(X.shape[0], *recipe.shape, dtype)  # names hidden if it cannot be
+    job = Job.new(recipe, seed_array)
+    if checkpoint is not None:
+        _attach_checkpoint(job, checkpoint)
+    return job
+
+
+def run_jobs(
+    jobs: list[Job],
+    *,
+    threads: int | None = None,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    checkpoint_every: float = 2.0,
+    progress: Progress | None = None,
+) -> list[SweepResult]:
+    """Run prepared sweeps together (one stream of chunks, so workers stay busy across them); their results."""
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise TypeError(f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}")
+    if threads is None:
+        threads = available_cores()
+    threads = _validate.integer("threads", threads, minimum=1, maximum=4096)
+    if chunk_size is not None:
+        chunk_size = _validate.integer("chunk_size", chunk_size, minimum=1)
+    if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, numbers.Real):
+        raise TypeError(f"checkpoint_every must be a number of seconds, got {type(checkpoint_every).__name__}")
+    if not 0 < checkpoint_every < math.inf:
+        raise ValueError(f"checkpoint_every must be a finite number of seconds > 0, got {checkpoint_every!r}")
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {type(progress).__name__}")
 
-    shape = (X.shape[1], hidden, y.shape[1])
-    total = seed_array.size
-    losses = np.empty(total, dtype=np.float64)
-    outputs = np.empty((total, *y.shape), dtype=dtype)
-
-    def worker_state() -> _WorkerState:
-        return _WorkerState(X, y, shape, dtype, bias)
-
-    def train_seed(index: int, state: _WorkerState) -> None:
-        W1, W2, b1, b2 = state.load(initial_weights(int(seed_array[index]), *shape, dtype, bias))
-        losses[index] = _binding.train(W1, W2, b1, b2, state.X, state.y, lr, steps, state.work)
-        outputs[index] = _binding.forward(state.X, W1, W2, b1, b2)[1]
-
+    resumed = [int(np.count_nonzero(job.done)) for job in jobs]
+    missing = sum(job.seeds.size for job in jobs) - sum(resumed)
+    threads = max(1, min(threads, missing))
     started = time.perf_counter()
-    threads = min(threads, total)
-    _run_parallel(worker_state, train_seed, total, threads, progress)
-    seconds = time.perf_counter() - started
-
-    learned = np.all(np.where(y > 0.5, outputs > 0.5, outputs < 0.5), axis=(1, 2))
-    targets = y.copy()  # y may be the caller's own array: never touch its flags
-    for array in (seed_array, losses, outputs, learned, targets):
-        array.flags.writeable = False
-    return SweepResult(
-        seeds=seed_array,
-        losses=losses,
-        outputs=outputs,
-        learned=learned,
-        targets=targets,
-        shape=shape,
-        bias=bias,
-        lr=lr,
-        steps=steps,
-        dtype=dtype.name,
+    run(
+        jobs,
         threads=threads,
+        executor=executor,
+        chunk=chunk_size,
+        progress=progress,
+        checkpoint_every=float(checkpoint_every),
+    )
+    seconds = time.perf_counter() - started
+    ran_on = "" if executor is None else type(executor).__name__
+    return [
+        _result(job, threads=0 if executor is not None else threads, executor=ran_on, seconds=seconds, resumed=count)
+        for job, count in zip(jobs, resumed, strict=True)
+    ]
+
+
+def load_sweep(path: str | os.PathLike[str]) -> SweepResult:
+    """The SweepResult kept in the sweep file at `path` (the seeds finished so far, in increasing order).
+
+    Raises SweepFileError (a ValueError) naming the file when it is missing,
+    unreadable, damaged or not a sweep file; it never unpickles anything.
+    """
+    contents = sweep_file.read(path)
+    if contents.seeds.size == 0:
+        raise SweepFileError(f"sweep file {os.fspath(path)!r}: holds no finished seed yet")
+    job = Job.new(contents.recipe, contents.seeds)
+    job.losses, job.outputs, job.learned_at = contents.losses, contents.outputs, contents.learned_at
+    return _result(job, threads=0, executor="", seconds=None, resumed=0)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    copy = np.array(array, copy=True, order="C")
+    copy.flags.writeable = False
+    return copy
+
+
+def _result(job: Job, *, threads: int, executor: str, seconds: float | None, resumed: int) -> SweepResult:
+    recipe = job.recipe
+    for array in (job.seeds, job.losses, job.outputs, job.learned_at):
+        array.flags.writeable = False
+    learned = learned_flags(job.outputs, recipe.y, job.losses)
+    learned.flags.writeable = False
+    return SweepResult(
+        seeds=job.seeds,
+        losses=job.losses,
+        outputs=job.outputs,
+        learned=learned,
+        learned_at=job.learned_at,
+        inputs=recipe.X,
+        targets=recipe.y,
+        shape=recipe.shape,
+        bias=recipe.bias,
+        lr=recipe.lr,
+        steps=recipe.steps,
+        dtype=recipe.dtype,
+        check_every=recipe.check_every,
+        threads=threads,
+        executor=executor,
         seconds=seconds,
+        resumed=resumed,
+        simd=",".join(sorted(job.simd)),
     )
 
 
-#: Bytes between the buffers of different workers: two 64-byte cache lines (the
-#: second against the prefetcher that fetches lines in pairs).
-_SEPARATION = 128
+def _attach_checkpoint(job: Job, checkpoint: str | os.PathLike[str]) -> None:
+    """Resume `job` from the sweep file `checkpoint` if there is one, and make the job keep it up to date."""
+    if not isinstance(checkpoint, (str, os.PathLike)):
+        raise TypeError(f"checkpoint must be a path (str or path-like), got {type(checkpoint).__name__}")
+    path = os.fspath(checkpoint)
+    kept = None  # the file's seeds that this sweep does not ask for: kept in the file
+    if os.path.exists(path):
+        contents = sweep_file.read(path)
+        differs = sweep_file.differences(contents.recipe, job.recipe)
+        if differs:
+            raise SweepFileError(
+                f"checkpoint {path!r} holds the results of another recipe ({'; '.join(differs)}); "
+                "it was left as it is: give another file, or the recipe it was written for"
+            )
+        if contents.seeds.size:
+            found = np.minimum(np.searchsorted(contents.seeds, job.seeds), contents.seeds.size - 1)
+            present = contents.seeds[found] == job.seeds
+            job.losses[present] = contents.losses[found[present]]
+            job.outputs[present] = contents.outputs[found[present]]
+            job.learned_at[present] = contents.learned_at[found[present]]
+            job.done[present] = True
+        others = ~np.isin(contents.seeds, job.seeds)
+        kept = (contents.seeds[others], contents.losses[others], contents.outputs[others], contents.learned_at[others])
+    else:
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise ValueError(f"checkpoint {path!r}: the folder {folder} does not exist")
 
+    def write(job: Job) -> None:
+        parts = [(job.seeds[job.done], job.losses[job.done], job.outputs[job.done], job.learned_at[job.done])]
+        if kept is not None:
+            parts.append(kept)
+        seeds, losses, outputs, learned_at = (np.concatenate(column) for column in zip(*parts, strict=True))
+        sweep_file.write(path, job.recipe, seeds, losses, outputs, learned_at)
 
-class _WorkerState:
-    """One worker thread's own copies of everything C writes or reads per step.
-
-    The weights, the workspace, X and y of a worker lie in one private block, each
-    starting on a fresh cache line, with padding at both ends. Small numpy arrays
-    allocated by two threads often share a cache line (one seed in five, measured),
-    and as C writes the weights and the workspace at every step, two cores would
-    pass that line back and forth for the whole training (false sharing).
-    """
-
-    def __init__(self, X: np.ndarray, y: np.ndarray, shape: tuple[int, int, int], dtype: np.dtype, bias: bool) -> None:
-        n_in, hidden, n_out = shape
-        shapes = [(n_in, hidden), (hidden, n_out), (_binding.workspace(*shape, dtype).size,), X.shape, y.shape]
-        if bias:
-            shapes += [(hidden,), (n_out,)]
-        spans = [-(-math.prod(each) * dtype.itemsize // _SEPARATION) * _SEPARATION for each in shapes]
-        raw = np.zeros(sum(spans) + 3 * _SEPARATION, dtype=np.uint8)
-        offset = _SEPARATION + (-raw.ctypes.data) % _SEPARATION
-        arrays = []
-        for each, span in zip(shapes, spans, strict=True):
-            arrays.append(raw[offset : offset + math.prod(each) * dtype.itemsize].view(dtype).reshape(each))
-            offset += span
-        self.W1, self.W2, self.work, self.X, self.y = arrays[:5]
-        self.b1: np.ndarray | None = arrays[5] if bias else None
-        self.b2: np.ndarray | None = arrays[6] if bias else None
-        self.X[...] = X
-        self.y[...] = y
-
-    def load(self, weights: Weights) -> Weights:
-        """Copy (W1, W2, b1, b2) into this worker's block; return the block's arrays."""
-        mine = (self.W1, self.W2, self.b1, self.b2)
-        for target, source in zip(mine, weights, strict=True):
-            if target is not None and source is not None:
-                target[...] = source
-        return mine
-
-
-def _run_parallel(
-    worker_state: Callable[[], _WorkerState],
-    train_seed: Callable[[int, _WorkerState], None],
-    total: int,
-    threads: int,
-    progress: Progress | None,
-) -> None:
-    """train_seed(i, state) for i in range(total) on `threads` workers; progress on this thread.
-
-    Each worker makes its own state (worker_state()) and takes chunks of consecutive
-    indices from a shared counter until none are left. A worker reports each finished
-    chunk on a queue, which this thread reads to call `progress`. When anything fails
-    (a worker, the progress callback, a KeyboardInterrupt here) the workers stop after
-    their current seed and the error is raised.
-    """
-    chunk = max(1, min(16, total // (threads * 16)))
-    next_start = iter(range(0, total, chunk))
-    lock = threading.Lock()
-    stop = threading.Event()
-    finished: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-
-    def worker() -> None:
-        try:
-            state = worker_state()
-            while not stop.is_set():
-                with lock:
-                    start = next(next_start, None)
-                if start is None:
-                    return
-                end = min(start + chunk, total)
-                for index in range(start, end):
-                    if stop.is_set():
-                        return
-                    train_seed(index, state)
-                finished.put(end - start)
-        except BaseException:
-            stop.set()
-            raise
-        finally:
-            finished.put(None)
-
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="xorc-sweep") as pool:
-        workers = [pool.submit(worker) for _ in range(threads)]
-        try:
-            if progress is not None:
-                progress(0, total)
-            done, running = 0, threads
-            while running:
-                try:
-                    count = finished.get(timeout=0.25)  # a timeout keeps Ctrl-C responsive
-                except queue.Empty:
-                    continue
-                if count is None:
-                    running -= 1
-                else:
-                    done += count
-                    if progress is not None:
-                        progress(done, total)
-        except BaseException:
-            stop.set()
-            raise
-    for future in workers:
-        future.result()  # a worker's exception, raised here
+    job.checkpoint = write

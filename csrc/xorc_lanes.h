@@ -1,0 +1,168 @@
+/*
+ * xorc_lanes.h — the lane types and lane operations of one SIMD level, then the
+ * lockstep kernel (xorc_lockstep.h) instantiated over them for double and float.
+ *
+ * Included by xorc_lockstep.c once per level, with these macros defined:
+ *   LEVEL    the level's name, a suffix of every name made here (avx2 gives train_d_avx2)
+ *   LANES    networks per vector: 1 (plain scalars, any compiler), or 2, 4, 8 (GCC
+ *            and clang vector extensions, compiled for the level's instructions by
+ *            the target pragma around the inclusion)
+ *   BLOCKS   independent vectors of networks trained in one loop body (see
+ *            xorc_lockstep.h)
+ * There is deliberately no include guard.
+ *
+ * What differs between levels is only what is here: how wide a vector is and how
+ * its lanes are reached. The arithmetic is xorc_lockstep.h's, the same text for
+ * every level, and the table loads of the exponential are the scalar kernel's
+ * loads done lane by lane, so every level computes the same bits.
+ */
+
+#define LV(name) LV_(name, LEVEL)
+#define LV_(name, level) LV__(name, level)
+#define LV__(name, level) name##_##level
+
+#if LANES == 1
+/* One lane: the vector types are the scalar types, and a lane is the value itself. */
+typedef double LV(vd);
+typedef float LV(vf);
+typedef uint64_t LV(vu);
+typedef int LV(md);
+typedef int LV(mf);
+#define LANE(v, l) (v)
+XORC_INLINE LV(vu) LV(as_bits)(LV(vd) x)
+{
+    return xorc_bits(x);
+}
+XORC_INLINE LV(vd) LV(as_double)(LV(vu) u)
+{
+    return xorc_double(u);
+}
+#define WIDEN(v) ((double)(v))
+#define NARROW(v) ((float)(v))
+#define ABS_D(v) fabs(v)
+#define ABS_F(v) fabsf(v)
+#else
+/* LANES lanes in GCC's and clang's vector extensions: the arithmetic operators act
+ * lane by lane, a scalar operand stands for a vector of copies of it, a comparison
+ * gives -1 (all bits set) or 0 per lane, and a cast between vectors of one size
+ * reinterprets their bits. */
+typedef double LV(vd) __attribute__((vector_size(LANES * sizeof(double))));
+typedef float LV(vf) __attribute__((vector_size(LANES * sizeof(float))));
+typedef uint64_t LV(vu) __attribute__((vector_size(LANES * sizeof(uint64_t))));
+typedef int64_t LV(md) __attribute__((vector_size(LANES * sizeof(int64_t))));
+typedef int32_t LV(mf) __attribute__((vector_size(LANES * sizeof(int32_t))));
+#define LANE(v, l) ((v)[l])
+XORC_INLINE LV(vu) LV(as_bits)(LV(vd) x)
+{
+    return (LV(vu))x;
+}
+XORC_INLINE LV(vd) LV(as_double)(LV(vu) u)
+{
+    return (LV(vd))u;
+}
+#define WIDEN(v) __builtin_convertvector((v), LV(vd))
+#define NARROW(v) __builtin_convertvector((v), LV(vf))
+/* |v|: the sign bit cleared. */
+#define ABS_D(v) ((LV(vd))((LV(md))(v) & INT64_MAX))
+#define ABS_F(v) ((LV(vf))((LV(mf))(v) & INT32_MAX))
+#endif
+
+/*
+ * The lane operations a level may do in one instruction (the includer defines
+ * XORC_GATHER_D, XORC_GATHER_U, XORC_ALL_TRUE_D, XORC_ALL_TRUE_F with intrinsics);
+ * otherwise, lane by lane. Both give the same bits: a gather is the scalar
+ * kernel's table loads, and a mask test reads no floating-point value.
+ */
+
+/* table[j] in each lane. */
+XORC_INLINE LV(vd) LV(gather_d)(const double *table, LV(vu) j)
+{
+#ifdef XORC_GATHER_D
+    return XORC_GATHER_D(table, j);
+#else
+    LV(vd) v = {0};
+    for (size_t l = 0; l < LANES; l++) {
+        LANE(v, l) = table[LANE(j, l)];
+    }
+    return v;
+#endif
+}
+XORC_INLINE LV(vu) LV(gather_u)(const uint64_t *table, LV(vu) j)
+{
+#ifdef XORC_GATHER_U
+    return XORC_GATHER_U(table, j);
+#else
+    LV(vu) v = {0};
+    for (size_t l = 0; l < LANES; l++) {
+        LANE(v, l) = table[LANE(j, l)];
+    }
+    return v;
+#endif
+}
+
+/* Whether every lane of a comparison's result is true. */
+XORC_INLINE int LV(all_true_d)(LV(md) m)
+{
+#ifdef XORC_ALL_TRUE_D
+    return XORC_ALL_TRUE_D(m);
+#else
+    int all = 1;
+    for (size_t l = 0; l < LANES; l++) {
+        all &= LANE(m, l) != 0;
+    }
+    return all;
+#endif
+}
+XORC_INLINE int LV(all_true_f)(LV(mf) m)
+{
+#ifdef XORC_ALL_TRUE_F
+    return XORC_ALL_TRUE_F(m);
+#else
+    int all = 1;
+    for (size_t l = 0; l < LANES; l++) {
+        all &= LANE(m, l) != 0;
+    }
+    return all;
+#endif
+}
+
+#define REAL double
+#define REAL_IS_FLOAT 0
+#define VR LV(vd)
+#define VM LV(md)
+#define ALL_TRUE LV(all_true_d)
+#define ABS ABS_D
+#define FN(name) LV(name##_d)
+#include "xorc_lockstep.h"
+#undef REAL
+#undef REAL_IS_FLOAT
+#undef VR
+#undef VM
+#undef ALL_TRUE
+#undef ABS
+#undef FN
+
+#define REAL float
+#define REAL_IS_FLOAT 1
+#define VR LV(vf)
+#define VM LV(mf)
+#define ALL_TRUE LV(all_true_f)
+#define ABS ABS_F
+#define FN(name) LV(name##_s)
+#include "xorc_lockstep.h"
+#undef REAL
+#undef REAL_IS_FLOAT
+#undef VR
+#undef VM
+#undef ALL_TRUE
+#undef ABS
+#undef FN
+
+#undef LANE
+#undef ABS_D
+#undef ABS_F
+#undef WIDEN
+#undef NARROW
+#undef LV
+#undef LV_
+#undef LV__

@@ -1,0 +1,205 @@
+"""Running sweeps through an executor: chunks of seeds out, results in, progress and checkpoints here.
+
+Every sweep, local or not, is the same loop on the calling thread: chunks of seeds
+(``_sweep_chunks.train_chunk`` calls) are submitted to a ``concurrent.futures.Executor``,
+a bounded number at a time; as each finishes, its arrays are copied into the
+sweep's results, progress is reported and, every few seconds, the checkpoints are
+written. Several recipes (a --compare grid) share one stream of chunks, so the
+workers stay busy across the whole grid.
+
+Stopping: the calling thread waits for results with a timeout, so Ctrl-C (or any
+exception) is raised here at once; then the chunks not started are cancelled, the
+running ones of a thread pool see the stop flag within one piece of work (a few
+ms) and end, finished results are kept and checkpointed, and the exception goes on.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._sweep_chunks import ChunkResult, Recipe, train_chunk
+
+#: progress(done, total): called from the calling thread as seeds finish.
+Progress = Callable[[int, int], Any]
+
+#: Seconds a remote chunk should take at least, so that the executor's overhead per
+#: chunk (about a millisecond for Dask) stays small; per seed, 3 ns a unit of work.
+REMOTE_CHUNK_SECONDS = 0.25
+SECONDS_PER_WORK = 3e-9
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM, where the command turns it into this) stopped a sweep.
+
+    ``done`` seeds of ``total`` had finished (counting those resumed from checkpoints);
+    they are in the checkpoint files, when the sweep had any.
+    """
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"interrupted after {done} of {total} seeds")
+        self.done = done
+        self.total = total
+
+
+@dataclass(eq=False)
+class Job:
+    """One recipe's sweep: its seeds (in the caller's order) and their results as they come in."""
+
+    recipe: Recipe
+    seeds: np.ndarray
+    losses: np.ndarray
+    outputs: np.ndarray
+    learned_at: np.ndarray
+    done: np.ndarray  # (n,) bool: which seeds have their results
+    #: write(job): writes the job's finished results to its checkpoint; None without one.
+    checkpoint: Callable[[Job], None] | None = None
+    dirty: bool = field(default=False)  # results not yet in the checkpoint
+    #: the SIMD levels the chunks were trained at (a remote worker uses its own processor's best).
+    simd: set[str] = field(default_factory=set)
+
+    @classmethod
+    def new(cls, recipe: Recipe, seeds: np.ndarray) -> Job:
+        n = seeds.size
+        return cls(
+            recipe=recipe,
+            seeds=seeds,
+            losses=np.empty(n, dtype=np.float64),
+            outputs=np.empty((n, *recipe.y.shape), dtype=recipe.dtype),
+            learned_at=np.full(n, -1, dtype=np.int64),
+            done=np.zeros(n, dtype=bool),
+        )
+
+    def store(self, positions: np.ndarray, result: ChunkResult) -> None:
+        """Copy a finished chunk's results in; `done` is set last, so a half-copied chunk counts as not done."""
+        if not np.array_equal(result.seeds, self.seeds[positions]):
+            raise RuntimeError("a chunk came back with other seeds than it was sent")
+        self.losses[positions] = result.losses
+        self.outputs[positions] = result.outputs
+        self.learned_at[positions] = result.learned_at
+        self.simd.add(result.simd)
+        self.done[positions] = True
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.checkpoint is not None and self.dirty:
+            self.checkpoint(self)
+            self.dirty = False
+
+
+def chunk_size(jobs: list[Job], workers: int | None) -> int:
+    """Seeds per chunk: several chunks per worker for balance, and, for a remote executor
+    (workers None), chunks long enough that the per-chunk overhead does not matter."""
+    missing = sum(int(np.count_nonzero(~job.done)) for job in jobs)
+    if workers is not None:
+        return max(1, min(64, math.ceil(missing / (workers * 8))))
+    seconds_per_seed = max(job.recipe.steps * job.recipe.network_work() * SECONDS_PER_WORK for job in jobs)
+    wanted = math.ceil(REMOTE_CHUNK_SECONDS / max(seconds_per_seed, 1e-9))
+    return max(1, min(4096, wanted, math.ceil(missing / 16)))
+
+
+def run(
+    jobs: list[Job],
+    *,
+    threads: int,
+    executor: Executor | None,
+    chunk: int | None,
+    progress: Progress | None,
+    checkpoint_every: float,
+) -> None:
+    """Train every seed of every job that is not done yet, through `executor` (None: a pool of `threads`)."""
+    total = sum(job.seeds.size for job in jobs)
+    stop = threading.Event()
+    own_pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="xorc-sweep") if executor is None else None
+    pool: Executor = own_pool if own_pool is not None else executor  # type: ignore[assignment]
+    # A pool of threads in this process shares the stop flag; a process or a cluster cannot.
+    shares_flag = isinstance(pool, ThreadPoolExecutor)
+    if chunk is None:
+        chunk = chunk_size(jobs, threads if own_pool is not None else None)
+    window = 4 * threads if own_pool is not None else 1024  # outstanding chunks at a time
+    pending: dict[Future[ChunkResult | None], tuple[Job, np.ndarray]] = {}
+    chunks = _chunks(jobs, chunk)
+
+    def done_count() -> int:
+        return sum(int(np.count_nonzero(job.done)) for job in jobs)
+
+    def refill() -> None:
+        while len(pending) < window:
+            item = next(chunks, None)
+            if item is None:
+                return
+            job, positions = item
+            seeds = job.seeds[positions]
+            future = (
+                pool.submit(train_chunk, job.recipe, seeds, stop)
+                if shares_flag
+                else pool.submit(train_chunk, job.recipe, seeds)
+            )
+            pending[future] = (job, positions)
+
+    def collect(finished: set[Future[ChunkResult | None]]) -> None:
+        for future in finished:
+            job, positions = pending.pop(future)
+            result = future.result()
+            if result is not None:
+                job.store(positions, result)
+
+    def save_all() -> None:
+        for job in jobs:
+            job.save()
+
+    try:
+        if progress is not None:
+            progress(done_count(), total)
+        refill()
+        saved_at = time.monotonic()
+        write_seconds = 0.0
+        while pending:
+            finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            if not finished:
+                continue
+            collect(finished)
+            refill()
+            if progress is not None:
+                progress(done_count(), total)
+            # Every checkpoint_every seconds, or less often when writing takes more than 5% of the time.
+            if time.monotonic() - saved_at >= max(checkpoint_every, 20 * write_seconds):
+                started = time.monotonic()
+                save_all()
+                saved_at = time.monotonic()
+                write_seconds = saved_at - started
+    except BaseException as error:
+        stop.set()
+        for future in pending:
+            future.cancel()
+        if own_pool is not None:
+            own_pool.shutdown(wait=True, cancel_futures=True)  # the running chunks stop within a piece
+        # What finished before the stop is kept: collected and checkpointed.
+        finished = {future for future in pending if future.done() and not future.cancelled()}
+        for future in finished:
+            job, positions = pending.pop(future)
+            if future.exception() is None and (result := future.result()) is not None:
+                job.store(positions, result)
+        save_all()
+        if isinstance(error, KeyboardInterrupt) and not isinstance(error, SweepInterrupted):
+            raise SweepInterrupted(done_count(), total) from error
+        raise
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(wait=True)
+    save_all()
+
+
+def _chunks(jobs: list[Job], size: int) -> Iterator[tuple[Job, np.ndarray]]:
+    """(job, positions of up to `size` seeds not done yet), job after job."""
+    for job in jobs:
+        missing = np.flatnonzero(~job.done)
+        for start in range(0, missing.size, size):
+            yield job, missing[start : start + size]
