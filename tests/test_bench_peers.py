@@ -6,6 +6,7 @@ benchmark's own check (bench/sweep.py) must mark a peer whose results differ as 
 """
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -40,31 +41,58 @@ def expected(dtype):
     return np.array(losses), np.array(outputs)
 
 
-def trainers(dtype):
-    yield "numpy", peers.numpy_batched
-    if importlib.util.find_spec("numba"):
-        yield "numba", peers.numba_trainer(dtype, 1)
-    if importlib.util.find_spec("jax"):
-        train, compile_for = peers.jax_trainer(dtype, 1)
+#: A child process trains the seeds with one peer and saves (losses, outputs) to an .npz file:
+#: JAX and numba start threads, which must not live in the pytest process (other tests fork).
+CHILD = """
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import peers
+name, dtype, path = sys.argv[2], np.dtype(sys.argv[3]), sys.argv[4]
+seeds = np.array([int(seed) for seed in sys.argv[5].split(",")])
+steps = int(sys.argv[6])
+X, y = peers.XOR_X.astype(dtype), peers.XOR_Y.astype(dtype)
+W1, W2 = peers.seed_weights(seeds, dtype)
+if name == "jax":
+    train, compile_for = peers.jax_trainer(dtype, 2)
+    compile_for(W1, W2, X, y, peers.LR)
+else:
+    train = peers.numba_trainer(dtype, 2)
+losses, outputs = train(W1, W2, X, y, peers.LR, steps)
+np.savez(path, losses=losses, outputs=outputs)
+"""
+
+
+def trained(name, dtype, tmp_path):
+    """(losses, outputs) of the peer `name` on SEEDS for STEPS steps."""
+    if name == "numpy":
         W1, W2 = peers.seed_weights(SEEDS, dtype)
-        compile_for(W1, W2, peers.XOR_X.astype(dtype), peers.XOR_Y.astype(dtype), peers.LR)
-        yield "jax", train
+        return peers.numpy_batched(W1, W2, peers.XOR_X.astype(dtype), peers.XOR_Y.astype(dtype), peers.LR, STEPS)
+    if importlib.util.find_spec(name) is None:
+        pytest.skip(f"{name} is not installed (the bench extra)")
+    path = tmp_path / "trained.npz"
+    seeds = ",".join(str(seed) for seed in SEEDS)
+    subprocess.run(
+        [sys.executable, "-c", CHILD, str(BENCH), name, dtype.name, str(path), seeds, str(STEPS)],
+        check=True,
+        timeout=600,
+    )
+    with np.load(path) as saved:
+        return saved["losses"], saved["outputs"]
 
 
 # float64 agrees with the reference to rounding; float32 to float32's precision over 300 steps.
+@pytest.mark.parametrize("name", ["numpy", "numba", "jax"])
 @pytest.mark.parametrize(
     ("dtype", "tolerance"), [(np.dtype(np.float64), 1e-12), (np.dtype(np.float32), 1e-4)], ids=["float64", "float32"]
 )
-def test_peers_train_the_seed_program(dtype, tolerance):
+def test_peers_train_the_seed_program(name, dtype, tolerance, tmp_path):
     losses, outputs = expected(dtype)
-    X, y = peers.XOR_X.astype(dtype), peers.XOR_Y.astype(dtype)
-    for name, train in trainers(dtype):
-        W1, W2 = peers.seed_weights(SEEDS, dtype)
-        got_losses, got_outputs = train(W1, W2, X, y, peers.LR, STEPS)
-        assert got_losses.shape == (len(SEEDS),), name
-        assert got_outputs.shape == (len(SEEDS), 4, 1) and got_outputs.dtype == dtype, name
-        np.testing.assert_allclose(got_losses, losses, rtol=0, atol=tolerance, err_msg=name)
-        np.testing.assert_allclose(got_outputs, outputs, rtol=0, atol=tolerance, err_msg=name)
+    got_losses, got_outputs = trained(name, dtype, tmp_path)
+    assert got_losses.shape == (len(SEEDS),)
+    assert got_outputs.shape == (len(SEEDS), 4, 1) and got_outputs.dtype == dtype
+    np.testing.assert_allclose(got_losses, losses, rtol=0, atol=tolerance)
+    np.testing.assert_allclose(got_outputs, outputs, rtol=0, atol=tolerance)
 
 
 def test_seed_weights_are_the_seed_programs():
