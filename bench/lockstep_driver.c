@@ -54,7 +54,8 @@ int main(int argc, char **argv)
     size_t batch = argc > 4 ? (size_t)strtoul(argv[4], NULL, 10) : 64;
     size_t work_len = xorc_lockstep_workspace_len(4, 2, 3, 1);
     if (level < 0 || batch < 1 || batch > MAX_BATCH || work_len > 4096) {
-        fprintf(stderr, "LEVEL must be scalar, sse2, avx2 or avx512, and BATCH in 1..%d\n", MAX_BATCH);
+        fprintf(stderr, "LEVEL must be scalar, sse2, avx2 or avx512, and BATCH in 1..%d\n",
+                MAX_BATCH);
         return 2;
     }
     float Xs[8], ys[4];
@@ -82,15 +83,16 @@ int main(int argc, char **argv)
     int status;
     double mean = 0;
     if (single) {
-        status = xorc_train_lockstep_s(W1s, NULL, W2s, NULL, losss, outs, learned_at, works, work_len,
-                                       Xs, ys, 4, 2, 3, 1, batch, 0.01f, 0, steps, 100, level);
+        status =
+            xorc_train_lockstep_s(W1s, NULL, W2s, NULL, losss, outs, learned_at, works, work_len,
+                                  Xs, ys, 4, 2, 3, 1, batch, 0.01f, 0, steps, 100, level);
         for (size_t k = 0; k < batch; k++) {
             mean += losss[k] / (double)batch;
         }
     } else {
-        status = xorc_train_lockstep_d(W1d, NULL, W2d, NULL, lossd, outd, learned_at, workd,
-                                       work_len, XOR_X, XOR_Y, 4, 2, 3, 1, batch, 0.01, 0, steps,
-                                       100, level);
+        status =
+            xorc_train_lockstep_d(W1d, NULL, W2d, NULL, lossd, outd, learned_at, workd, work_len,
+                                  XOR_X, XOR_Y, 4, 2, 3, 1, batch, 0.01, 0, steps, 100, level);
         for (size_t k = 0; k < batch; k++) {
             mean += lossd[k] / (double)batch;
         }
@@ -101,6 +103,7 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("%s %s: mean loss %.17g, %.2f ns per network-step\n", xorc_simd_name(level),
-           single ? "float" : "double", mean, took * 1e9 / (double)batch / (double)(steps ? steps : 1));
+           single ? "float" : "double", mean,
+           took * 1e9 / (double)batch / (double)(steps ? steps : 1));
     return 0;
 }

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
 import math
 import os
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -27,6 +25,7 @@ from ._cli_args import (
     positive_count,
     to_json,
 )
+from ._signals import Interrupted
 from ._validate import DTYPES, SEED_MAX
 from .data import TASKS, truth_table
 from .plotting import plot_sweep
@@ -268,19 +267,19 @@ def _sweep(args: argparse.Namespace) -> int:
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
         recipes.append(recipe)
-    with _terminate_as_interrupt() as terminated:
-        try:
-            results = run_jobs(
-                jobs,
-                threads=args.threads,
-                checkpoint_every=args.checkpoint_every,
-                progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
-            )
-        except SweepInterrupted as stop:
-            print(f"xorc: interrupted after {stop.done} of {stop.total} seeds", file=sys.stderr)
-            return 128 + (signal.SIGTERM if terminated() else signal.SIGINT)
-        except OSError as error:
-            raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
+    try:
+        results = run_jobs(
+            jobs,
+            threads=args.threads,
+            checkpoint_every=args.checkpoint_every,
+            progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
+        )
+    except SweepInterrupted as stop:
+        # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
+        cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
+        raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
+    except OSError as error:
+        raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
     runs = list(zip(recipes, results, strict=True))
 
     seeds_text = _seeds_text(args.seeds)
@@ -310,30 +309,6 @@ def _sweep(args: argparse.Namespace) -> int:
         except (ImportError, OSError) as error:
             raise RunError(f"--plot: {error}") from None
     return 0
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[Callable[[], bool]]:
-    """While the sweep runs, SIGTERM stops it as Ctrl-C does (finished seeds kept); yields "was it SIGTERM?".
-
-    Installed by the command only (a library leaves signal handlers alone), and only
-    where Python allows it (the main thread); the previous handler comes back after.
-    """
-    received: list[int] = []
-
-    def handler(signum: int, frame: object) -> None:
-        received.append(signum)
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        previous = None
-    try:
-        yield lambda: bool(received)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _out_path(out: str, setting: dict[str, Any]) -> str:
