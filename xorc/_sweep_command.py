@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import itertools
 import math
 import os
@@ -11,6 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -27,6 +29,7 @@ from ._cli_args import (
     positive_count,
     to_json,
 )
+from ._dask_cluster import CONNECT_SECONDS, require_dask
 from ._validate import DTYPES, SEED_MAX
 from .data import TASKS, truth_table
 from .plotting import plot_sweep
@@ -175,6 +178,26 @@ def add_sweep_parser(commands: Any) -> None:
         metavar="SECONDS",
         help="write --out at least this often (default: 2)",
     )
+    run.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help='run the chunks on the Dask cluster of this scheduler (needs pip install "xorc[dask]" here and '
+        "xorc on every worker); the results are the same as on this machine",
+    )
+    run.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        default=CONNECT_SECONDS,
+        metavar="SECONDS",
+        help=f"give up on --scheduler after this long (default: {CONNECT_SECONDS:g})",
+    )
+    run.add_argument(
+        "--chunk-size",
+        type=positive_count,
+        default=None,
+        metavar="N",
+        help="seeds per chunk of work (default: about a quarter of a second of work each on a cluster)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.add_argument(
@@ -229,6 +252,13 @@ def _sweep(args: argparse.Namespace) -> int:
 
     if args.plot is not None:
         check_plot(args.plot)
+    if args.scheduler is not None:
+        if args.threads is not None:
+            raise UsageError("--threads is for this machine; a Dask cluster's workers set their own (--nthreads)")
+        try:
+            require_dask()
+        except ImportError as error:
+            raise RunError(str(error)) from None
     if args.out is not None:
         check_output("--out", args.out)
         if args.plot is not None and os.path.abspath(args.out) == os.path.abspath(args.plot):
@@ -268,11 +298,13 @@ def _sweep(args: argparse.Namespace) -> int:
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
         recipes.append(recipe)
-    with _terminate_as_interrupt() as terminated:
+    with _executor(args) as executor, _terminate_as_interrupt() as terminated:
         try:
             results = run_jobs(
                 jobs,
                 threads=args.threads,
+                executor=executor,
+                chunk_size=args.chunk_size,
                 checkpoint_every=args.checkpoint_every,
                 progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
             )
@@ -281,6 +313,14 @@ def _sweep(args: argparse.Namespace) -> int:
             return 128 + (signal.SIGTERM if terminated() else signal.SIGINT)
         except OSError as error:
             raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
+        except Exception as error:
+            if executor is None:
+                raise
+            # A chunk failed on the cluster (xorc missing on a worker, a worker lost too often, the
+            # scheduler gone): the finished seeds are in --out already; say what happened, once.
+            raise RunError(f"--scheduler {args.scheduler}: the sweep failed on the cluster ({_why(error)})") from None
+    if executor is not None:
+        results = [dataclasses.replace(result, executor=f"Dask cluster {args.scheduler}") for result in results]
     runs = list(zip(recipes, results, strict=True))
 
     seeds_text = _seeds_text(args.seeds)
@@ -310,6 +350,37 @@ def _sweep(args: argparse.Namespace) -> int:
         except (ImportError, OSError) as error:
             raise RunError(f"--plot: {error}") from None
     return 0
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
+    """The Dask cluster's executor for --scheduler (connected here, closed after); None for this machine."""
+    if args.scheduler is None:
+        yield None
+        return
+    from ._dask_cluster import ClusterError, cluster_executor
+
+    with contextlib.ExitStack() as stack:
+        try:
+            executor, workers = stack.enter_context(cluster_executor(args.scheduler, args.connect_timeout))
+        except ClusterError as error:
+            raise RunError(f"--scheduler: {error}") from None
+        if not args.quiet:
+            threads = sum(workers.values())
+            where = (
+                f"{len(workers)} worker{'s' * (len(workers) != 1)}, {threads} thread{'s' * (threads != 1)}"
+                if workers
+                else "no workers yet; the chunks wait for them"
+            )
+            print(f"sweep on the Dask cluster at {args.scheduler}: {where}", file=sys.stderr, flush=True)
+        yield executor
+
+
+def _why(error: BaseException) -> str:
+    """An exception from a cluster, on one line; a worker without xorc says so."""
+    if isinstance(error, ModuleNotFoundError) and error.name == "xorc":
+        return "a worker has no xorc: pip install xorc on every worker"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 @contextlib.contextmanager
