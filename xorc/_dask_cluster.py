@@ -30,7 +30,11 @@ CLOSE_SECONDS = 5.0
 
 
 class ClusterError(Exception):
-    """The scheduler could not be reached, or the cluster failed the sweep: one line saying which."""
+    """The scheduler could not be reached: one line saying why."""
+
+
+class AddressError(ClusterError):
+    """The scheduler's address is malformed (a usage error, not a failure to connect)."""
 
 
 def require_dask() -> None:
@@ -92,7 +96,7 @@ def _connect(address: str, timeout: float) -> Any:
             return outcome["client"]
     error = outcome.get("error")
     if isinstance(error, ValueError):  # a malformed address: Dask says what is wrong with it
-        raise ClusterError(f"{address!r} is not a scheduler address ({error}); expected tcp://HOST:PORT")
+        raise AddressError(f"{address!r} is not a scheduler address ({error}); expected tcp://HOST:PORT")
     if error is not None:
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({error})")
     raise ClusterError(f"the Dask scheduler at {address} did not answer within {timeout:g} s")

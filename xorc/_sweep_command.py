@@ -358,11 +358,13 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
     if args.scheduler is None:
         yield None
         return
-    from ._dask_cluster import ClusterError, cluster_executor
+    from ._dask_cluster import AddressError, ClusterError, cluster_executor
 
     with contextlib.ExitStack() as stack:
         try:
             executor, workers = stack.enter_context(cluster_executor(args.scheduler, args.connect_timeout))
+        except AddressError as error:
+            raise UsageError(f"--scheduler: {error}") from None
         except ClusterError as error:
             raise RunError(f"--scheduler: {error}") from None
         if not args.quiet:
