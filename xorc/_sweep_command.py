@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import CancelledError, Executor
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -196,7 +196,7 @@ def add_sweep_parser(commands: Any) -> None:
         type=positive_count,
         default=None,
         metavar="N",
-        help="seeds per chunk of work (default: about a quarter of a second of work each on a cluster)",
+        help="seeds per chunk of work (default: on a cluster, about half a second of work each)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -311,14 +311,17 @@ def _sweep(args: argparse.Namespace) -> int:
         except SweepInterrupted as stop:
             print(f"xorc: interrupted after {stop.done} of {stop.total} seeds", file=sys.stderr)
             return 128 + (signal.SIGTERM if terminated() else signal.SIGINT)
-        except OSError as error:
-            raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
         except Exception as error:
+            # A file error carries its errno; a lost connection to the cluster is an OSError too, without one.
+            if isinstance(error, OSError) and (executor is None or error.errno is not None):
+                raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
             if executor is None:
                 raise
             # A chunk failed on the cluster (xorc missing on a worker, a worker lost too often, the
             # scheduler gone): the finished seeds are in --out already; say what happened, once.
-            raise RunError(f"--scheduler {args.scheduler}: the sweep failed on the cluster ({_why(error)})") from None
+            kept = "; the finished seeds are in --out" if args.out is not None else ""
+            failed = f"the sweep failed on the cluster ({_why(error)}){kept}"
+            raise RunError(f"--scheduler {args.scheduler}: {failed}") from None
     if executor is not None:
         results = [dataclasses.replace(result, executor=f"Dask cluster {args.scheduler}") for result in results]
     runs = list(zip(recipes, results, strict=True))
@@ -382,6 +385,8 @@ def _why(error: BaseException) -> str:
     """An exception from a cluster, on one line; a worker without xorc says so."""
     if isinstance(error, ModuleNotFoundError) and error.name == "xorc":
         return "a worker has no xorc: pip install xorc on every worker"
+    if isinstance(error, CancelledError):
+        return "its chunks were cancelled: the scheduler went away or was restarted"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 

@@ -30,9 +30,9 @@ from ._sweep_chunks import ChunkResult, Recipe, train_chunk
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
 
-#: Seconds of work a remote chunk aims at, so that the executor's cost per chunk (a few
-#: milliseconds of CPU for Dask, bench/dask_sweep.py) stays near 1% of it.
-REMOTE_CHUNK_SECONDS = 0.25
+#: Seconds of work a remote chunk aims at, so that the executor's cost per chunk stays
+#: under 1% of it: Dask spends 1 to 5 ms of a worker's CPU on a chunk (bench/dask_sweep.py).
+REMOTE_CHUNK_SECONDS = 0.5
 #: Seconds per unit of Recipe.network_work() (a multiply-add, roughly) of lockstep training
 #: on one core: the seed recipe's network-step (61 units) in about 25 ns at AVX2, 40 per µs.
 #: A slower worker (a lower SIMD level, a busy core) makes the chunks longer, never shorter.
