@@ -1,7 +1,12 @@
 """Instructions per training step of the C core, counted by valgrind's callgrind.
 
-    python bench/callgrind.py            # the table
+    python bench/callgrind.py            # the tables
     python bench/callgrind.py --max 1200 # also exit 1 if the seed job (float64) needs more
+    python bench/callgrind.py --lockstep-max 350  # ... or lockstep at AVX2 more per network-step
+
+The first table is one network trained alone (xorc_train_*); the second is the seed
+recipe trained in lockstep (xorc_train_lockstep_*, 64 networks) at each SIMD level
+this processor has that valgrind can run (not AVX-512), per network-step.
 
 Builds bench/step_driver.c with csrc/xorc.c using the extension's own compile
 flags (``compile_args()`` in xorc/_ffi_build.py), runs it under callgrind for two
@@ -46,16 +51,17 @@ def extension_compile_args() -> list[str]:
     return list(module.compile_args())
 
 
-def build_driver(directory: str) -> tuple[str, list[str]]:
+def build_driver(directory: str, name: str = "step_driver") -> tuple[str, list[str]]:
     compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
     flags = extension_compile_args()
-    binary = os.path.join(directory, "step_driver")
+    binary = os.path.join(directory, name)
     command = [
         *compiler,
         *flags,
         "-I" + os.path.join(ROOT, "csrc"),
-        os.path.join(ROOT, "bench", "step_driver.c"),
+        os.path.join(ROOT, "bench", name + ".c"),
         os.path.join(ROOT, "csrc", "xorc.c"),
+        os.path.join(ROOT, "csrc", "xorc_lockstep.c"),
         "-lm",
         "-o",
         binary,
@@ -88,10 +94,29 @@ def per_step(binary: str, args: list[str], directory: str, low: int = 1000, high
     return (instructions(binary, high, args, directory) - instructions(binary, low, args, directory)) / (high - low)
 
 
+#: The networks the lockstep driver trains at once, and the levels valgrind can run.
+LOCKSTEP_BATCH = 64
+VALGRIND_LEVELS = ("scalar", "sse2", "avx2")
+
+
+def lockstep_levels() -> list[str]:
+    """The SIMD levels this processor has that valgrind can run, from xorc itself when it is installed."""
+    try:
+        from xorc import _binding
+    except ImportError:
+        return ["scalar"]
+    best = _binding.simd_best()
+    names = [_binding.simd_name(level) for level in range(best + 1)]
+    return [name for name in names if name in VALGRIND_LEVELS]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max", type=float, help="fail if the seed job in float64 takes more instructions per step")
     parser.add_argument("--seed-only", action="store_true", help="count the seed job only (float64 and float32)")
+    parser.add_argument(
+        "--lockstep-max", type=float, help="fail if lockstep at AVX2 (float64) takes more instructions per network-step"
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("bench/callgrind.py: valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
@@ -106,11 +131,31 @@ def main() -> int:
         for label, case in CASES[:2] if args.seed_only else CASES:
             counts[label] = per_step(binary, case, directory)
             print(f"| {label} | {counts[label]:.0f} |", flush=True)
+        print()
+        lockstep, _ = build_driver(directory, "lockstep_driver")
+        print(f"| seed recipe in lockstep, {LOCKSTEP_BATCH} networks | float64 | float32 |")
+        print("| --- | ---: | ---: |")
+        per_network = {}
+        for level in lockstep_levels():
+            row = [
+                per_step(lockstep, [level, precision, str(LOCKSTEP_BATCH)], directory, 200, 600) / LOCKSTEP_BATCH
+                for precision in ("d", "s")
+            ]
+            per_network[level] = row[0]
+            print(f"| {level} | {row[0]:.0f} | {row[1]:.0f} |", flush=True)
+    failed = False
     seed = counts[CASES[0][0]]
     if args.max is not None and seed > args.max:
         print(f"bench/callgrind.py: the seed job takes {seed:.0f} instructions per step, more than {args.max:.0f}")
-        return 1
-    return 0
+        failed = True
+    avx2 = per_network.get("avx2")
+    if args.lockstep_max is not None and avx2 is not None and avx2 > args.lockstep_max:
+        print(
+            f"bench/callgrind.py: lockstep at AVX2 takes {avx2:.0f} instructions per network-step, more than "
+            f"{args.lockstep_max:.0f}"
+        )
+        failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ static struct FN(batch) FN(batch_random)(struct dims d, size_t count, int bias, 
     return b;
 }
 
-/* The seed program's XOR table, with `count` networks drawn as numpy's RandomState(s) would, s = 0, 1, ... */
+/* The seed program's XOR table, with `count` networks drawn as numpy's RandomState(s) would, s = 0,
+ * 1, ... */
 static struct FN(batch) FN(batch_seeds)(size_t count)
 {
     struct FN(batch) b;
@@ -69,6 +70,21 @@ static struct FN(batch) FN(batch_seeds)(size_t count)
         }
         for (size_t p = 0; p < 3; p++) {
             b.W2[k * 3 + p] = (REAL)w[6 + p];
+        }
+    }
+    return b;
+}
+
+/* A random batch on a truth table: X holds every pattern of n_in bits (n = 2^n_in rows),
+ * the inputs the kernel trains by its exact shortcut for zeros and ones. */
+static struct FN(batch) FN(batch_table)(size_t n_in, size_t n_hidden, size_t n_out, size_t count,
+                                        int bias, uint64_t seed)
+{
+    const struct dims d = {(size_t)1 << n_in, n_in, n_hidden, n_out};
+    struct FN(batch) b = FN(batch_random)(d, count, bias, 1, 1, seed);
+    for (size_t i = 0; i < d.n; i++) {
+        for (size_t m = 0; m < n_in; m++) {
+            b.X[i * n_in + m] = (REAL)((i >> m) & 1u);
         }
     }
     return b;
@@ -117,8 +133,8 @@ static int FN(all_right)(const REAL *out, const REAL *y, size_t len)
  * xorc.h (if *learned < 0 on entry and check_every > 0). Leaves the trained network
  * in `net`, its loss in *loss and its outputs in `out`.
  */
-static int FN(train_alone)(struct FN(net) * net, REAL *loss, REAL *out, int64_t *learned,
-                           REAL lr, uint64_t first_step, uint64_t steps, uint64_t check_every)
+static int FN(train_alone)(struct FN(net) * net, REAL *loss, REAL *out, int64_t *learned, REAL lr,
+                           uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
     const struct dims d = net->d;
     const size_t work_len = xorc_train_workspace_len(d.n_in, d.n_hidden, d.n_out);
@@ -153,8 +169,7 @@ static int FN(train_alone)(struct FN(net) * net, REAL *loss, REAL *out, int64_t 
  * xorc.sweep cuts long runs) and checks every network against train_alone.
  */
 static void FN(check_lockstep)(struct tally *t, const char *label, const struct FN(batch) * start,
-                               int level, REAL lr, uint64_t steps, uint64_t check_every,
-                               int calls)
+                               int level, REAL lr, uint64_t steps, uint64_t check_every, int calls)
 {
     const struct dims d = start->d;
     const size_t count = start->count, w1 = d.n_in * d.n_hidden, w2 = d.n_hidden * d.n_out;
@@ -184,16 +199,16 @@ static void FN(check_lockstep)(struct tally *t, const char *label, const struct 
         struct FN(net) alone = FN(batch_net)(start, k);
         REAL want_loss = -1;
         int64_t want_learned = -1;
-        ok &= FN(train_alone)(&alone, &want_loss, want_out, &want_learned, lr, 0, steps,
-                              check_every);
-        const int net_same =
-            FN(same_bits)(alone.W1, W1 + k * w1, w1) && FN(same_bits)(alone.W2, W2 + k * w2, w2)
-            && (!bias
-                || (FN(same_bits)(alone.b1, b1 + k * d.n_hidden, d.n_hidden)
-                    && FN(same_bits)(alone.b2, b2 + k * d.n_out, d.n_out)))
-            && FN(same_bits)(&want_loss, loss + k, 1)
-            && FN(same_bits)(want_out, out + k * d.n * d.n_out, d.n * d.n_out)
-            && (check_every == 0 || want_learned == learned_at[k]);
+        ok &=
+            FN(train_alone)(&alone, &want_loss, want_out, &want_learned, lr, 0, steps, check_every);
+        const int net_same = FN(same_bits)(alone.W1, W1 + k * w1, w1)
+                             && FN(same_bits)(alone.W2, W2 + k * w2, w2)
+                             && (!bias
+                                 || (FN(same_bits)(alone.b1, b1 + k * d.n_hidden, d.n_hidden)
+                                     && FN(same_bits)(alone.b2, b2 + k * d.n_out, d.n_out)))
+                             && FN(same_bits)(&want_loss, loss + k, 1)
+                             && FN(same_bits)(want_out, out + k * d.n * d.n_out, d.n * d.n_out)
+                             && (check_every == 0 || want_learned == learned_at[k]);
         if (!net_same && same) {
             first_wrong = k;
         }
@@ -215,7 +230,8 @@ static void FN(check_lockstep)(struct tally *t, const char *label, const struct 
     free(learned_at);
 }
 
-/* Every batch size from 1 to 3 groups' worth and a partial one, on shapes with and without biases. */
+/* Every batch size from 1 to 3 groups' worth and a partial one, on shapes with and without biases.
+ */
 static void FN(test_lockstep_level)(struct tally *t, int level)
 {
     static const struct dims shapes[] = {
@@ -247,15 +263,27 @@ static void FN(test_lockstep_level)(struct tally *t, int level)
         }
     }
     for (int bias = 0; bias <= 1; bias++) {
+        /* Truth tables (X all 0s and 1s) of several shapes, with and without biases. */
+        struct FN(batch) xor_table =
+            FN(batch_table)(2, 3, 1, 2 * lanes + 1, bias, 60 + (uint64_t)bias);
+        struct FN(batch) parity = FN(batch_table)(3, 4, 2, lanes + 3, bias, 62 + (uint64_t)bias);
+        FN(check_lockstep)(t, "truth table 2-3-1", &xor_table, level, (REAL)0.5, 200, 10, 2);
+        FN(check_lockstep)(t, "truth table 3-4-2", &parity, level, (REAL)0.5, 200, 10, 2);
+        FN(batch_free)(&xor_table);
+        FN(batch_free)(&parity);
+    }
+    for (int bias = 0; bias <= 1; bias++) {
         /* Saturated sigmoids, exponentials off the hot path in some lanes and not others. */
         const struct dims d = {4, 2, 3, 1}, wide = {5, 3, 4, 2};
-        struct FN(batch) big = FN(batch_random)(d, 2 * lanes + 1, bias, 300, 2, 40 + (uint64_t)bias);
-        struct FN(batch) huge = FN(batch_random)(wide, lanes + 2, bias, 1e6, 2, 42 + (uint64_t)bias);
+        struct FN(batch) big =
+            FN(batch_random)(d, 2 * lanes + 1, bias, 300, 2, 40 + (uint64_t)bias);
+        struct FN(batch) huge =
+            FN(batch_random)(wide, lanes + 2, bias, 1e6, 2, 42 + (uint64_t)bias);
         struct FN(batch) edge_x = FN(batch_random)(d, lanes + 1, bias, 1, 900, 44 + (uint64_t)bias);
         FN(check_lockstep)(t, "saturating weights", &big, level, (REAL)0.1, 30, 3, 1);
         FN(check_lockstep)(t, "huge weights", &huge, level, (REAL)0.1, 20, 4, 2);
-        FN(check_lockstep)(t, "inputs far outside the hot path", &edge_x, level, (REAL)0.1, 20, 2,
-                           1);
+        FN(check_lockstep)
+        (t, "inputs far outside the hot path", &edge_x, level, (REAL)0.1, 20, 2, 1);
         FN(batch_free)(&big);
         FN(batch_free)(&huge);
         FN(batch_free)(&edge_x);
@@ -274,11 +302,16 @@ static struct FN(lbufs) FN(lbufs_new)(struct dims d, size_t count)
 {
     struct FN(lbufs) b;
     struct rng r = {77};
-    const size_t len[L_COUNT] = {
-        count * d.n_in * d.n_hidden, count * d.n_hidden, count * d.n_hidden * d.n_out,
-        count * d.n_out, count, count * d.n * d.n_out, count,
-        xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out), d.n * d.n_in,
-        d.n * d.n_out};
+    const size_t len[L_COUNT] = {count * d.n_in * d.n_hidden,
+                                 count * d.n_hidden,
+                                 count * d.n_hidden * d.n_out,
+                                 count * d.n_out,
+                                 count,
+                                 count * d.n * d.n_out,
+                                 count,
+                                 xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out),
+                                 d.n * d.n_in,
+                                 d.n * d.n_out};
     for (int k = 0; k < L_COUNT; k++) {
         const size_t size = k == L_LEARNED ? sizeof(int64_t) : sizeof(REAL);
         b.bytes[k] = len[k] * size;
@@ -332,8 +365,8 @@ struct FN(lcall) {
     unsigned nulled; /* bit k: the k-th pointer argument (L_* order) is NULL */
 };
 
-static const char *const FN(lockstep_args)[] = {"W1",         "b1",   "W2", "b2", "loss", "out",
-                                                "learned_at", "work", "X",  "y"};
+static const char *const FN(lockstep_args)[] = {"W1",  "b1",         "W2",   "b2", "loss",
+                                                "out", "learned_at", "work", "X",  "y"};
 
 static void FN(expect_lockstep)(struct tally *t, struct FN(lbufs) * b, const struct FN(lcall) * c,
                                 int expected, const char *why)

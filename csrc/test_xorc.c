@@ -240,8 +240,8 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 /* Every status code has its own description; unknown codes get one too. */
 static void test_strerror(struct tally *t)
 {
-    const int codes[] = {XORC_OK,           XORC_ERR_NULL,    XORC_ERR_SIZE, XORC_ERR_LR,
-                         XORC_ERR_WORKSPACE, XORC_ERR_SIMD};
+    const int codes[] = {XORC_OK,     XORC_ERR_NULL,      XORC_ERR_SIZE,
+                         XORC_ERR_LR, XORC_ERR_WORKSPACE, XORC_ERR_SIMD};
     const int unknown[] = {1, -6, INT_MIN, INT_MAX};
     const size_t n_codes = sizeof codes / sizeof codes[0];
     const char *unknown_text = xorc_strerror(unknown[0]);
@@ -295,7 +295,9 @@ static void test_simd_levels(struct tally *t)
     static const size_t lanes[] = {1, 2, 4, 8};
     for (int level = XORC_SIMD_SCALAR; level <= XORC_SIMD_AVX512; level++) {
         const char *name = xorc_simd_name(level);
-        check(t, name != NULL && strcmp(name, names[level]) == 0 && xorc_simd_lanes(level) == lanes[level],
+        check(t,
+              name != NULL && strcmp(name, names[level]) == 0
+                  && xorc_simd_lanes(level) == lanes[level],
               "SIMD level %d is not %s with %zu lanes", level, names[level], lanes[level]);
     }
     check(t, xorc_simd_name(-1) == NULL && xorc_simd_name(4) == NULL && xorc_simd_lanes(4) == 0,
@@ -305,9 +307,11 @@ static void test_simd_levels(struct tally *t)
 #if defined(__x86_64__) || defined(_M_X64)
     check(t, xorc_simd_best() >= XORC_SIMD_SSE2, "x86-64 without SSE2");
 #endif
-    check(t, xorc_lockstep_workspace_len(0, 2, 3, 1) == 0 && xorc_lockstep_workspace_len(4, 0, 3, 1) == 0
-                 && xorc_lockstep_workspace_len(HALF, HALF, 1, 1) == 0
-                 && xorc_lockstep_workspace_len(1, 1, ELEMENTS_MAX / 2 + 1, 1) == 0,
+    check(t,
+          xorc_lockstep_workspace_len(0, 2, 3, 1) == 0
+              && xorc_lockstep_workspace_len(4, 0, 3, 1) == 0
+              && xorc_lockstep_workspace_len(HALF, HALF, 1, 1) == 0
+              && xorc_lockstep_workspace_len(1, 1, ELEMENTS_MAX / 2 + 1, 1) == 0,
           "xorc_lockstep_workspace_len is not 0 for sizes that cannot be");
 }
 

@@ -20,7 +20,8 @@ const char *xorc_strerror(int status)
     case XORC_ERR_LR:
         return "the learning rate must be finite and positive";
     case XORC_ERR_WORKSPACE:
-        return "the workspace is shorter than xorc_train_workspace_len() or xorc_lockstep_workspace_len()";
+        return "the workspace is shorter than xorc_train_workspace_len() or "
+               "xorc_lockstep_workspace_len()";
     case XORC_ERR_SIMD:
         return "the SIMD level is unknown, or this processor does not support it";
     default:
@@ -53,7 +54,8 @@ int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
         return 0;
     }
     return xorc_mul_within(n, n_in, limit, &unused) && xorc_mul_within(n, n_hidden, limit, &unused)
-           && xorc_mul_within(n, n_out, limit, &unused) && xorc_mul_within(n_in, n_hidden, limit, &unused)
+           && xorc_mul_within(n, n_out, limit, &unused)
+           && xorc_mul_within(n_in, n_hidden, limit, &unused)
            && xorc_mul_within(n_hidden, n_out, limit, &unused);
 }
 
@@ -68,7 +70,8 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
         return 0;
     }
     size_t h, o;
-    if (!xorc_mul_within(n_hidden, XORC_BLOCK, limit, &h) || !xorc_mul_within(n_out, XORC_BLOCK, limit, &o)) {
+    if (!xorc_mul_within(n_hidden, XORC_BLOCK, limit, &h)
+        || !xorc_mul_within(n_out, XORC_BLOCK, limit, &o)) {
         return 0;
     }
     size_t total = w1;

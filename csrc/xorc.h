@@ -41,9 +41,9 @@ extern "C" {
 /* Status codes. */
 enum {
     XORC_OK = 0,
-    XORC_ERR_NULL = -1,     /* a required buffer is NULL, or only one bias is given */
-    XORC_ERR_SIZE = -2,     /* a dimension is zero, or a buffer size overflows size_t */
-    XORC_ERR_LR = -3,       /* the learning rate is not finite and positive */
+    XORC_ERR_NULL = -1,      /* a required buffer is NULL, or only one bias is given */
+    XORC_ERR_SIZE = -2,      /* a dimension is zero, or a buffer size overflows size_t */
+    XORC_ERR_LR = -3,        /* the learning rate is not finite and positive */
     XORC_ERR_WORKSPACE = -4, /* the workspace is shorter than xorc_*_workspace_len() */
     XORC_ERR_SIMD = -5       /* the SIMD level is unknown, or this processor lacks it */
 };
@@ -176,11 +176,11 @@ size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_
  * xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out); level is an XORC_SIMD_*
  * value at most xorc_simd_best().
  */
-int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *loss,
-                          double *out, int64_t *learned_at, double *work, size_t work_len,
-                          const double *X, const double *y, size_t n, size_t n_in,
-                          size_t n_hidden, size_t n_out, size_t batch, double lr,
-                          uint64_t first_step, uint64_t steps, uint64_t check_every, int level);
+int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,
+                          int64_t *learned_at, double *work, size_t work_len, const double *X,
+                          const double *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                          size_t batch, double lr, uint64_t first_step, uint64_t steps,
+                          uint64_t check_every, int level);
 int xorc_train_lockstep_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
                           int64_t *learned_at, float *work, size_t work_len, const float *X,
                           const float *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,

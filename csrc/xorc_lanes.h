@@ -63,8 +63,8 @@ XORC_INLINE LV(vd) LV(as_double)(LV(vu) u)
 #define WIDEN(v) __builtin_convertvector((v), LV(vd))
 #define NARROW(v) __builtin_convertvector((v), LV(vf))
 /* |v|: the sign bit cleared. */
-#define ABS_D(v) ((LV(vd))((LV(md))(v) & INT64_MAX))
-#define ABS_F(v) ((LV(vf))((LV(mf))(v) & INT32_MAX))
+#define ABS_D(v) ((LV(vd))((LV(md))(v)&INT64_MAX))
+#define ABS_F(v) ((LV(vf))((LV(mf))(v)&INT32_MAX))
 #endif
 
 /*

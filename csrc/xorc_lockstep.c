@@ -34,6 +34,9 @@
 #define XORC_GROUP_MAX 16
 #define XORC_ALIGN 64
 
+/* A training step runs forward over blocks of this many rows, layer by layer. */
+#define XORC_ROWS 4
+
 /* ---- the levels ---- */
 
 #define LEVEL scalar
@@ -47,7 +50,8 @@
 #if XORC_X86_LEVELS
 
 #if defined(__clang__)
-#define XORC_TARGET_BEGIN(isa) _Pragma(XORC_STR(clang attribute push(__attribute__((target(isa))), apply_to = function)))
+#define XORC_TARGET_BEGIN(isa)                                                                     \
+    _Pragma(XORC_STR(clang attribute push(__attribute__((target(isa))), apply_to = function)))
 #define XORC_TARGET_END _Pragma("clang attribute pop")
 #else
 #define XORC_TARGET_BEGIN(isa) _Pragma("GCC push_options") _Pragma(XORC_STR(GCC target(isa)))
@@ -71,7 +75,7 @@ XORC_TARGET_BEGIN("avx2")
 #define LANES 4
 #define BLOCKS 2
 #define XORC_GATHER_D(table, j) ((vd_avx2)_mm256_i64gather_pd((table), (__m256i)(j), 8))
-#define XORC_GATHER_U(table, j) \
+#define XORC_GATHER_U(table, j)                                                                    \
     ((vu_avx2)_mm256_i64gather_epi64((const long long *)(const void *)(table), (__m256i)(j), 8))
 #define XORC_ALL_TRUE_D(m) (_mm256_movemask_pd((__m256d)(m)) == 0xf)
 #define XORC_ALL_TRUE_F(m) (_mm_movemask_ps((__m128)(m)) == 0xf)
@@ -183,15 +187,17 @@ static int add_product(size_t *total, size_t a, size_t b, size_t limit)
 
 size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 {
-    /* A group's state, as group_len counts it: the parameters and their gradients
-     * (twice n_in n_hidden + n_hidden n_out + n_hidden + n_out), one row's h, o and
-     * delta, the rows of X and y, the outputs on every row; each entry up to
-     * XORC_GROUP_MAX elements; and room to align the start. */
+    /* A group's state, as group_carve in xorc_lockstep.h lays it out: the parameters
+     * and their gradients (twice n_in n_hidden + n_hidden n_out + n_hidden + n_out),
+     * XORC_ROWS rows' h and o, one row's delta, the rows of X and y, the outputs on
+     * every row; each entry up to XORC_GROUP_MAX elements; and room to align the start. */
     const size_t limit = SIZE_MAX / sizeof(double) / XORC_GROUP_MAX;
     size_t entries = 0;
-    if (!xorc_sizes_ok(n, n_in, n_hidden, n_out) || !add_product(&entries, 2 * n_in, n_hidden, limit)
+    if (!xorc_sizes_ok(n, n_in, n_hidden, n_out)
+        || !add_product(&entries, 2 * n_in, n_hidden, limit)
         || !add_product(&entries, 2 * n_hidden, n_out, limit)
-        || !add_product(&entries, 3, n_hidden, limit) || !add_product(&entries, 4, n_out, limit)
+        || !add_product(&entries, 2 + XORC_ROWS, n_hidden, limit)
+        || !add_product(&entries, 3 + XORC_ROWS, n_out, limit)
         || !add_product(&entries, n, n_in, limit) || !add_product(&entries, 2 * n, n_out, limit)) {
         return 0;
     }
@@ -204,9 +210,11 @@ static int batch_ok(size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t
     const size_t limit = SIZE_MAX / sizeof(double);
     size_t w1, w2, rows_out, unused;
     return batch > 0 && xorc_sizes_ok(n, n_in, n_hidden, n_out)
-           && xorc_mul_within(n_in, n_hidden, limit, &w1) && xorc_mul_within(n_hidden, n_out, limit, &w2)
+           && xorc_mul_within(n_in, n_hidden, limit, &w1)
+           && xorc_mul_within(n_hidden, n_out, limit, &w2)
            && xorc_mul_within(n, n_out, limit, &rows_out)
-           && xorc_mul_within(batch, w1, limit, &unused) && xorc_mul_within(batch, w2, limit, &unused)
+           && xorc_mul_within(batch, w1, limit, &unused)
+           && xorc_mul_within(batch, w2, limit, &unused)
            && xorc_mul_within(batch, n_hidden, limit, &unused)
            && xorc_mul_within(batch, rows_out, limit, &unused);
 }
@@ -223,7 +231,8 @@ static void *aligned(void *work)
     return (char *)work + (XORC_ALIGN - at % XORC_ALIGN) % XORC_ALIGN;
 }
 
-/* name_level, for a name that is itself a macro call (FN(lockstep) at level avx2 gives lockstep_d_avx2). */
+/* name_level, for a name that is itself a macro call (FN(lockstep) at level avx2 gives
+ * lockstep_d_avx2). */
 #define XORC_AT(name, level) XORC_AT_(name, level)
 #define XORC_AT_(name, level) name##_##level
 

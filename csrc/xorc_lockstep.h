@@ -42,8 +42,8 @@ XORC_INLINE LV(vd) FN(exp_core_d)(LV(vd) x)
     LV(vu) j = k % XORC_EXP_N;
     LV(vd) t = LV(gather_d)(xorc_exp_tail, j);
     LV(vd) p = t + r + r2 * (0.5 + r * (1.0 / 6) + r2 * (1.0 / 24));
-    LV(vd) s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, j)
-                             + (k << (52 - XORC_EXP_TABLE_BITS)));
+    LV(vd)
+    s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, j) + (k << (52 - XORC_EXP_TABLE_BITS)));
     return s + s * p;
 }
 
@@ -79,8 +79,9 @@ XORC_INLINE VR FN(exp_hot)(VR xf)
     LV(vu) k = LV(as_bits)(kd);
     kd = kd - XORC_EXP_SHIFT;
     LV(vd) r = x - kd * xorc_exp_ln2_n;
-    LV(vd) s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, k % XORC_EXP_N)
-                             + (k << (52 - XORC_EXP_TABLE_BITS)));
+    LV(vd)
+    s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, k % XORC_EXP_N)
+                      + (k << (52 - XORC_EXP_TABLE_BITS)));
     return NARROW(s + s * (r + r * r * 0.5));
 }
 
@@ -153,17 +154,60 @@ XORC_INLINE void FN(layer)(VR *restrict out, const VR *restrict in, const VR *re
 }
 
 /*
+ * The hidden layer of one row whose inputs are all exactly 0 or 1 (a truth table),
+ * for every block, with the very bits FN(layer) gives: x·W1 is then the sum, in
+ * order, of the rows m of W1 where x_m = 1, since x_m w = w exactly for x_m = 1, and
+ * adding x_m w = +-0 for x_m = 0 leaves a sum unchanged but for the sign of a zero,
+ * which the sigmoid does not see (e^-0 = e^+0). So z_k = sum over {m : x_m = 1} of
+ * W1[m, k] (+ b1_k); a row without a 1 has z = 0 (or b1), and then, without biases,
+ * h = sigmoid(0) for every network: `h_zero`, computed once.
+ */
+XORC_INLINE void FN(layer_binary)(VR *restrict out, const REAL *restrict x, const VR *restrict W,
+                                  const VR *restrict b, VR h_zero, size_t n_in, size_t n_out,
+                                  VM *hot)
+{
+    const VR zero = {0};
+    for (size_t k = 0; k < n_out; k++) {
+        VR z[BLOCKS];
+        int any = 0;
+        for (size_t u = 0; u < BLOCKS; u++) {
+            z[u] = zero; /* never read: the first term replaces it */
+        }
+        for (size_t m = 0; m < n_in; m++) {
+            if (x[m] != 0) {
+                for (size_t u = 0; u < BLOCKS; u++) {
+                    z[u] = any ? z[u] + W[(m * n_out + k) * BLOCKS + u]
+                               : W[(m * n_out + k) * BLOCKS + u];
+                }
+                any = 1;
+            }
+        }
+        if (b != NULL) {
+            for (size_t u = 0; u < BLOCKS; u++) {
+                z[u] = any ? z[u] + b[k * BLOCKS + u] : b[k * BLOCKS + u];
+            }
+            any = 1;
+        }
+        for (size_t u = 0; u < BLOCKS; u++) {
+            out[k * BLOCKS + u] = any ? FN(sigmoid)(z[u], hot != NULL ? &hot[u] : NULL) : h_zero;
+        }
+    }
+}
+
+/*
  * One row of the backward pass for every block, added into the gradients, as
  * backward_row in xorc_kernels.h:
  *   delta = dSSE/dz2 = 2 (o - t) * o * (1 - o)
  *   dW2  += h^T · delta,                 db2 += delta
  *   dz1   = (W2 · delta) * h * (1 - h)
  *   dW1  += x^T · dz1,                   db1 += dz1
+ * xr: the row's inputs when they are all exactly 0 or 1 (see FN(layer_binary)), else NULL.
  */
 XORC_INLINE void FN(backward)(VR *restrict dW1, VR *restrict db1, VR *restrict dW2,
                               VR *restrict db2, VR *restrict delta, const VR *restrict x,
-                              const VR *restrict t, const VR *restrict h, const VR *restrict o,
-                              const VR *restrict W2, size_t n_in, size_t n_hidden, size_t n_out)
+                              const REAL *restrict xr, const VR *restrict t, const VR *restrict h,
+                              const VR *restrict o, const VR *restrict W2, size_t n_in,
+                              size_t n_hidden, size_t n_out)
 {
     for (size_t k = 0; k < n_out; k++) {
         for (size_t u = 0; u < BLOCKS; u++) {
@@ -194,7 +238,13 @@ XORC_INLINE void FN(backward)(VR *restrict dW1, VR *restrict db1, VR *restrict d
             const VR hj = h[j * BLOCKS + u];
             const VR dz1 = g * hj * ((REAL)1 - hj);
             for (size_t m = 0; m < n_in; m++) {
-                dW1[(m * n_hidden + j) * BLOCKS + u] += x[m * BLOCKS + u] * dz1;
+                if (xr == NULL) {
+                    dW1[(m * n_hidden + j) * BLOCKS + u] += x[m * BLOCKS + u] * dz1;
+                } else if (xr[m] != 0) {
+                    /* x_m = 1: x_m dz1 = dz1. (x_m = 0 would add +-0 to a sum that starts
+                     * at +0 and so is never -0: no change at all.) */
+                    dW1[(m * n_hidden + j) * BLOCKS + u] += dz1;
+                }
             }
             if (db1 != NULL) {
                 db1[j * BLOCKS + u] += dz1;
@@ -227,24 +277,18 @@ XORC_INLINE void FN(check_row)(VM *restrict ok, const VR *restrict o, const REAL
 }
 
 /*
- * The vectors of one group's state, carved from `state` (BLOCKS vectors per entry):
- * the parameters W1, W2, b1, b2 and their gradients, one row's h, o and delta, the
- * rows of X and y with each value copied to every lane, and the outputs on all
- * rows after training.
+ * The vectors of one group's state, carved from `state` (BLOCKS vectors per entry,
+ * as many entries as xorc_lockstep_workspace_len counts): the parameters W1, W2, b1,
+ * b2 and their gradients, XORC_ROWS rows' h and o, one row's delta, the rows of X
+ * and y with each value copied to every lane, and the outputs on all rows after
+ * training.
  */
 struct FN(group) {
     VR *W1, *W2, *b1, *b2, *dW1, *dW2, *db1, *db2, *h, *o, *delta, *xs, *ts, *outs;
 };
 
-/* The number of BLOCKS-vector entries a group's state takes. */
-XORC_INLINE size_t FN(group_len)(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
-{
-    const size_t params = n_in * n_hidden + n_hidden * n_out + n_hidden + n_out;
-    return 2 * params + n_hidden + 2 * n_out + n * n_in + 2 * n * n_out;
-}
-
-XORC_INLINE struct FN(group) FN(group_carve)(VR *state, size_t n, size_t n_in, size_t n_hidden,
-                                             size_t n_out)
+XORC_INLINE struct FN(group)
+    FN(group_carve)(VR *state, size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 {
     struct FN(group) g;
     const size_t w1 = n_in * n_hidden * BLOCKS, w2 = n_hidden * n_out * BLOCKS;
@@ -257,8 +301,8 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, size_t n, size_t n_in, s
     g.db1 = g.dW2 + w2;
     g.db2 = g.db1 + n_hidden * BLOCKS;
     g.h = g.db2 + n_out * BLOCKS;
-    g.o = g.h + n_hidden * BLOCKS;
-    g.delta = g.o + n_out * BLOCKS;
+    g.o = g.h + XORC_ROWS * n_hidden * BLOCKS;
+    g.delta = g.o + XORC_ROWS * n_out * BLOCKS;
     g.xs = g.delta + n_out * BLOCKS;
     g.ts = g.xs + n * n_in * BLOCKS;
     g.outs = g.ts + n * n_out * BLOCKS;
@@ -312,8 +356,8 @@ XORC_INLINE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *res
                                  REAL *restrict b2, REAL *restrict loss, REAL *restrict out,
                                  int64_t *restrict learned_at, const struct FN(group) * g,
                                  const VR *restrict sse, const int64_t *restrict learned,
-                                 size_t first, size_t batch, size_t n, size_t n_in,
-                                 size_t n_hidden, size_t n_out)
+                                 size_t first, size_t batch, size_t n, size_t n_in, size_t n_hidden,
+                                 size_t n_out)
 {
     const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
     for (size_t u = 0; u < BLOCKS; u++) {
@@ -352,11 +396,13 @@ XORC_INLINE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *res
  * xorc_kernels.h computes them: zeroed, then for each row in order, the forward
  * pass and the row's gradients added in. Where `checking`, ok[u] is and-ed with
  * whether each network's outputs lie on their targets' side of 0.5 on every row.
- * `hot` as FN(exp) takes it (NULL: the careful way).
+ * `hot` as FN(exp) takes it (NULL: the careful way). `binary`: every value of X is
+ * exactly 0 or 1, and h_zero = sigmoid(0) (see FN(layer_binary)).
  */
-XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok,
+XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, const REAL *restrict X,
                                const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
-                               size_t n_out, int b_given, int checking, VM *hot)
+                               size_t n_out, int b_given, int binary, VR h_zero, int checking,
+                               VM *hot)
 {
     const VR zero = {0};
     VR *b1 = b_given ? g->b1 : NULL, *b2 = b_given ? g->b2 : NULL;
@@ -375,27 +421,47 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok,
             db2[p] = zero;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        const VR *x = g->xs + i * n_in * BLOCKS;
-        (void)FN(layer)(g->h, x, g->W1, b1, n_in, n_hidden, hot);
-        (void)FN(layer)(g->o, g->h, g->W2, b2, n_hidden, n_out, hot);
-        if (checking) {
-            FN(check_row)(ok, g->o, y + i * n_out, n_out);
+    /* XORC_ROWS rows at a time, layer by layer: the exponentials of different rows
+     * are independent, so the processor overlaps them. */
+    for (size_t i = 0; i < n; i += XORC_ROWS) {
+        const size_t rows = n - i < XORC_ROWS ? n - i : XORC_ROWS;
+        for (size_t r = 0; r < rows; r++) {
+            if (binary) {
+                (void)FN(layer_binary)(g->h + r * n_hidden * BLOCKS, X + (i + r) * n_in, g->W1, b1,
+                                       h_zero, n_in, n_hidden, hot);
+            } else {
+                (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS,
+                                g->W1, b1, n_in, n_hidden, hot);
+            }
         }
-        (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, x, g->ts + i * n_out * BLOCKS,
-                           g->h, g->o, g->W2, n_in, n_hidden, n_out);
+        for (size_t r = 0; r < rows; r++) {
+            (void)FN(layer)(g->o + r * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS, g->W2, b2,
+                            n_hidden, n_out, hot);
+        }
+        for (size_t r = 0; r < rows; r++) {
+            if (checking) {
+                FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + (i + r) * n_out, n_out);
+            }
+            (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, g->xs + (i + r) * n_in * BLOCKS,
+                               binary ? X + (i + r) * n_in : NULL, g->ts + (i + r) * n_out * BLOCKS,
+                               g->h + r * n_hidden * BLOCKS, g->o + r * n_out * BLOCKS, g->W2, n_in,
+                               n_hidden, n_out);
+        }
     }
 }
 
 /* FN(gradients) the careful way, for a step in which some exponential left its hot path. */
 XORC_NOINLINE void FN(gradients_careful)(const struct FN(group) * g, VM *restrict ok,
-                                         const REAL *restrict y, size_t n, size_t n_in,
-                                         size_t n_hidden, size_t n_out, int b_given, int checking)
+                                         const REAL *restrict X, const REAL *restrict y, size_t n,
+                                         size_t n_in, size_t n_hidden, size_t n_out, int b_given,
+                                         int binary, VR h_zero, int checking)
 {
     if (b_given) {
-        (void)FN(gradients)(g, ok, y, n, n_in, n_hidden, n_out, 1, checking, NULL);
+        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, 1, binary, h_zero, checking,
+                            NULL);
     } else {
-        (void)FN(gradients)(g, ok, y, n, n_in, n_hidden, n_out, 0, checking, NULL);
+        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, 0, binary, h_zero, checking,
+                            NULL);
     }
 }
 
@@ -408,15 +474,18 @@ XORC_NOINLINE void FN(gradients_careful)(const struct FN(group) * g, VM *restric
  * At each step s (counted from first_step) that is a multiple of check_every,
  * the forward pass also checks every network still unlearned: learned[lane] = s
  * where all its outputs are on their targets' side of 0.5. b_given says whether
- * the networks have biases (callers pass a literal, as they pass the sizes).
+ * the networks have biases, binary whether X holds only 0s and 1s (callers pass
+ * literals, as they pass the sizes, where it pays).
  */
 XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
-                                 int64_t *restrict learned, const REAL *restrict y, size_t n,
-                                 size_t n_in, size_t n_hidden, size_t n_out, int b_given, REAL lr,
+                                 int64_t *restrict learned, const REAL *restrict X,
+                                 const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
+                                 size_t n_out, int b_given, int binary, REAL lr,
                                  uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
     const VR zero = {0};
     const VM none = {0};
+    const VR h_zero = FN(sigmoid)(zero, NULL);
     /* The next step to check: the first multiple of check_every at or after first_step. */
     uint64_t next_check = UINT64_MAX;
     if (check_every > 0 && first_step <= UINT64_MAX - (check_every - 1)) {
@@ -429,7 +498,8 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
         for (size_t u = 0; u < BLOCKS; u++) {
             ok[u] = hot[u] = ~none;
         }
-        (void)FN(gradients)(g, ok, y, n, n_in, n_hidden, n_out, b_given, checking, hot);
+        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, binary, h_zero,
+                            checking, hot);
         int all_hot = 1;
         for (size_t u = 0; u < BLOCKS; u++) {
             all_hot &= ALL_TRUE(hot[u]);
@@ -438,7 +508,8 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
             for (size_t u = 0; u < BLOCKS; u++) {
                 ok[u] = ~none;
             }
-            (void)FN(gradients_careful)(g, ok, y, n, n_in, n_hidden, n_out, b_given, checking);
+            (void)FN(gradients_careful)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, binary,
+                                        h_zero, checking);
         }
         if (checking) {
             for (size_t u = 0; u < BLOCKS; u++) {
@@ -479,24 +550,24 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
 
 /*
  * Trains networks first .. first + BLOCKS * LANES - 1 of the batch (those that
- * exist) in one group whose state is `state` (group_len entries).
+ * exist) in one group whose state is `state`.
  */
 XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *restrict b1,
                                REAL *restrict W2, REAL *restrict b2, REAL *restrict loss,
                                REAL *restrict out, int64_t *restrict learned_at,
                                const REAL *restrict X, const REAL *restrict y, size_t first,
                                size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                               int b_given, REAL lr, uint64_t first_step, uint64_t steps,
-                               uint64_t check_every)
+                               int b_given, int binary, REAL lr, uint64_t first_step,
+                               uint64_t steps, uint64_t check_every)
 {
     const struct FN(group) g = FN(group_carve)(state, n, n_in, n_hidden, n_out);
     int64_t learned[BLOCKS * LANES];
     VR sse[BLOCKS];
     (void)FN(group_load)(&g, learned, W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL,
-                         check_every > 0 ? learned_at : NULL, X, y, first, batch, n, n_in,
-                         n_hidden, n_out);
-    (void)FN(group_train)(&g, sse, learned, y, n, n_in, n_hidden, n_out, b_given, lr, first_step,
-                          steps, check_every);
+                         check_every > 0 ? learned_at : NULL, X, y, first, batch, n, n_in, n_hidden,
+                         n_out);
+    (void)FN(group_train)(&g, sse, learned, X, y, n, n_in, n_hidden, n_out, b_given, binary, lr,
+                          first_step, steps, check_every);
     (void)FN(group_store)(W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL, loss, out,
                           check_every > 0 ? learned_at : NULL, &g, sse, learned, first, batch, n,
                           n_in, n_hidden, n_out);
@@ -505,30 +576,56 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
 /*
  * The instances, as in xorc_kernels.h: the seed program's job (2-3-1, 4 rows, no
  * biases, every size literal and the group's state on the stack, so that the
- * compiler unrolls every loop but the steps' and keeps what it can in registers),
- * and any shape, its state in the workspace.
+ * compiler unrolls every loop but the steps' and keeps what it can in registers;
+ * twice, for a truth table and for other inputs), and any shape, its state in the
+ * workspace.
  */
+#define SEED_STATE_LEN ((2 * (6 + 3 + 3 + 1) + XORC_ROWS * (3 + 1) + 1 + 4 * 2 + 2 * 4) * BLOCKS)
+
+static void FN(run_2_3_1_x4_table)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t *learned_at,
+                                   const REAL *X, const REAL *y, size_t first, size_t batch,
+                                   REAL lr, uint64_t first_step, uint64_t steps,
+                                   uint64_t check_every)
+{
+    VR state[SEED_STATE_LEN];
+    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4, 2,
+                        3, 1, 0, 1, lr, first_step, steps, check_every);
+}
+
 static void FN(run_2_3_1_x4)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t *learned_at,
                              const REAL *X, const REAL *y, size_t first, size_t batch, REAL lr,
                              uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
-    VR state[(2 * (6 + 3 + 3 + 1) + 3 + 2 + 4 * 2 + 2 * 4) * BLOCKS];
-    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4,
-                        2, 3, 1, 0, lr, first_step, steps, check_every);
+    VR state[SEED_STATE_LEN];
+    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, 4, 2,
+                        3, 1, 0, 0, lr, first_step, steps, check_every);
 }
+#undef SEED_STATE_LEN
 
 static void FN(run_any)(VR *state, REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out,
                         int64_t *learned_at, const REAL *X, const REAL *y, size_t first,
                         size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                        REAL lr, uint64_t first_step, uint64_t steps, uint64_t check_every)
+                        int binary, REAL lr, uint64_t first_step, uint64_t steps,
+                        uint64_t check_every)
 {
     if (b1 != NULL) {
         (void)FN(group_run)(state, W1, b1, W2, b2, loss, out, learned_at, X, y, first, batch, n,
-                            n_in, n_hidden, n_out, 1, lr, first_step, steps, check_every);
+                            n_in, n_hidden, n_out, 1, binary, lr, first_step, steps, check_every);
     } else {
-        (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch,
-                            n, n_in, n_hidden, n_out, 0, lr, first_step, steps, check_every);
+        (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, X, y, first, batch, n,
+                            n_in, n_hidden, n_out, 0, binary, lr, first_step, steps, check_every);
     }
+}
+
+/* Whether every input is exactly 0 or 1 (a truth table): see FN(layer_binary). */
+static int FN(all_binary)(const REAL *X, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!(X[i] == 0 || X[i] == 1)) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /*
@@ -541,13 +638,17 @@ static void FN(lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
                          uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
     const int seed_shape = b1 == NULL && n == 4 && n_in == 2 && n_hidden == 3 && n_out == 1;
+    const int binary = FN(all_binary)(X, n * n_in);
     for (size_t first = 0; first < batch; first += BLOCKS * LANES) {
-        if (seed_shape) {
-            FN(run_2_3_1_x4)(W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step,
-                             steps, check_every);
+        if (seed_shape && binary) {
+            FN(run_2_3_1_x4_table)
+            (W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step, steps, check_every);
+        } else if (seed_shape) {
+            FN(run_2_3_1_x4)
+            (W1, W2, loss, out, learned_at, X, y, first, batch, lr, first_step, steps, check_every);
         } else {
             (void)FN(run_any)(work, W1, b1, W2, b2, loss, out, learned_at, X, y, first, batch, n,
-                              n_in, n_hidden, n_out, lr, first_step, steps, check_every);
+                              n_in, n_hidden, n_out, binary, lr, first_step, steps, check_every);
         }
     }
 }

@@ -32,21 +32,25 @@ int FN(xorc_train_lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, 
     switch (level) {
 #if XORC_X86_LEVELS
     case XORC_SIMD_SSE2:
-        XORC_AT(FN(lockstep), sse2)(W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in, n_hidden,
-                          n_out, batch, lr, first_step, steps, check_every);
+        XORC_AT(FN(lockstep), sse2)
+        (W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in, n_hidden, n_out, batch, lr,
+         first_step, steps, check_every);
         break;
     case XORC_SIMD_AVX2:
-        XORC_AT(FN(lockstep), avx2)(W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in, n_hidden,
-                          n_out, batch, lr, first_step, steps, check_every);
+        XORC_AT(FN(lockstep), avx2)
+        (W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in, n_hidden, n_out, batch, lr,
+         first_step, steps, check_every);
         break;
     case XORC_SIMD_AVX512:
-        XORC_AT(FN(lockstep), avx512)(W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in,
-                            n_hidden, n_out, batch, lr, first_step, steps, check_every);
+        XORC_AT(FN(lockstep), avx512)
+        (W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in, n_hidden, n_out, batch, lr,
+         first_step, steps, check_every);
         break;
 #endif
     default:
-        XORC_AT(FN(lockstep), scalar)(W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in,
-                            n_hidden, n_out, batch, lr, first_step, steps, check_every);
+        XORC_AT(FN(lockstep), scalar)
+        (W1, b1, W2, b2, loss, out, learned_at, state, X, y, n, n_in, n_hidden, n_out, batch, lr,
+         first_step, steps, check_every);
         break;
     }
     return XORC_OK;

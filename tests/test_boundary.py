@@ -168,7 +168,7 @@ def test_sizes_beyond_size_t_are_refused_by_cffi():
 @pytest.mark.parametrize("sizes", [(HALF, HALF, 1), (1, HALF, HALF), (SIZE_MAX, 1, 1), (0, 3, 1), (2, 3, 0)])
 def test_no_workspace_for_impossible_sizes(sizes):
     assert lib.xorc_train_workspace_len(*sizes) == 0
-    with pytest.raises(ValueError, match="no workspace fits"):
+    with pytest.raises(ValueError, match="no training workspace fits"):
         _binding.workspace(*sizes, np.dtype("float64"))
 
 

@@ -1,14 +1,12 @@
 """The xorc command: output, --json, and one-line errors with exit status 2."""
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from test_seed_program import FINAL_OUTPUTS, SSE_EVERY_10000
 
+import installed
 from xorc.cli import main
 
 
@@ -102,16 +100,10 @@ def test_help_documents_every_flag(capsys):
         assert flag in text
 
 
-def test_python_dash_m_runs_without_traceback():
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    ok = subprocess.run(
-        [sys.executable, "-m", "xorc", "train", "--steps", "10", "--quiet", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+def test_python_dash_m_runs_without_traceback(tmp_path):
+    ok = installed.run(["-m", "xorc", "train", "--steps", "10", "--quiet", "--json"], tmp_path)
     assert ok.returncode == 0 and json.loads(ok.stdout)["steps"] == 10
-    bad = subprocess.run([sys.executable, "-m", "xorc", "train", "--lr", "-1"], capture_output=True, text=True, env=env)
+    bad = installed.run(["-m", "xorc", "train", "--lr", "-1"], tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.startswith("xorc: error:")
 
 

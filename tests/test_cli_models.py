@@ -2,13 +2,12 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from test_seed_program import FINAL_OUTPUTS, SSE_EVERY_10000
 
+import installed
 import reference
 import xorc
 from xorc.cli import main
@@ -202,8 +201,7 @@ def test_save_and_help_flags_documented(capsys):
 def test_no_traceback_for_a_bad_model_file(tmp_path):
     bad = tmp_path / "bad.npz"
     bad.write_text("not a model")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    done = subprocess.run([sys.executable, "-m", "xorc", "predict", str(bad)], capture_output=True, text=True, env=env)
+    done = installed.run(["-m", "xorc", "predict", str(bad)], tmp_path)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("xorc: error: model file") and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr

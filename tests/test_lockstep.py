@@ -15,6 +15,7 @@ import sys
 import numpy as np
 import pytest
 
+import installed
 import reference
 import xorc
 from xorc import _binding, _simd
@@ -161,7 +162,7 @@ def test_a_failed_call_names_the_problem_and_writes_nothing():
 
 def run_python(code, **env):
     """`code` in a fresh interpreter (XORC_SIMD is read at import), from outside the checkout."""
-    environment = {**os.environ, **env}
+    environment = {**installed.environment(), **env}
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=environment, cwd=os.path.expanduser("~")
     )

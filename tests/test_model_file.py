@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import stat
 
 import numpy as np
@@ -272,7 +273,7 @@ def test_save_refuses_bad_arguments_and_diverged_weights(tmp_path):
     with pytest.raises(TypeError, match=r"net must be an xorc\.Network"):
         model_file.save("net", tmp_path / "x.npz")
     diverged = xorc.Network([[2.0], [-2.0]], [[1.0]])
-    diverged.fit([[1e308, 1e308]], [[1.0]], steps=1)  # x·W1 = inf - inf: NaN weights
+    diverged._W1[0, 0] = np.nan  # (fit never leaves NaN weights: it raises DivergenceError)
     with pytest.raises(ValueError, match="W1 contains NaN or infinity"):
         diverged.save(tmp_path / "x.npz")
     net = xorc.train(steps=10)
@@ -367,7 +368,7 @@ def test_newer_format_version(saved):
         (dict(W2=np.ones((3,))), ["W2 has shape (3,), expected (3, 1)"]),
         (dict(W1=np.ones((2, 3), np.float32)), ["W1 has dtype float32, expected float64"]),
         (dict(W2=np.ones((3, 1), np.int64)), ["W2 has dtype int64, expected float64"]),
-        (dict(W1=np.ones((2, 3), ">f8")), ["W1 has dtype >f8, expected float64"]),
+        (dict(W1=np.ones((2, 3), ">f4")), ["W1 has dtype >f4, expected float64"]),
         (dict(W1=np.array([[1.0, np.nan, 0.0], [0.0, 0.0, 0.0]])), ["W1 contains NaN or infinity"]),
         (dict(W2=np.array([[1.0], [np.inf], [0.0]])), ["W2 contains NaN or infinity"]),
         (dict(W2=None), ["the array 'W2' is missing"]),
@@ -378,7 +379,7 @@ def test_newer_format_version(saved):
         (dict(history_loss=np.full(7, np.nan)), ["history_loss contains NaN"]),
         (dict(b1=np.zeros(3)), ["holds a b1 array but its metadata says the network has no biases"]),
         (dict(W1=np.array([[1, 2, 3], [4, 5, 6]], dtype=object)), ["'W1' holds pickled Python objects"]),
-        (dict(meta=np.array(b"not a string")), ["'meta' must be a single string"]),
+        (dict(meta=np.array(b"not a string")), ["meta must be a single string"]),
         (dict(meta=np.array("{not json")), ["metadata is not valid JSON"]),
         (dict(meta=np.array("[1, 2]")), ["metadata is not a JSON object"]),
     ],
@@ -425,3 +426,48 @@ def test_unknown_task_name_loads_with_its_task_kept(saved, seed_net):
 def test_load_refuses_a_non_path():
     with pytest.raises(TypeError, match="path must be a str or path-like"):
         xorc.load(None)
+
+
+# What save accepts, load reads back: the attributes are checked by the reader's own rules
+
+
+@pytest.mark.parametrize(
+    "attribute, value, words",
+    [
+        ("steps_trained", -1, "net.steps_trained must be a whole number"),
+        ("steps_trained", 1.5, "net.steps_trained must be a whole number"),
+        ("settings.lr", -1.0, "net.settings.lr must be a number > 0"),
+        ("settings.lr", float("inf"), "net.settings.lr must be a number > 0"),
+        ("settings.seed", -3, "net.settings.seed must be a whole number from 0 to 4294967295"),
+        ("settings.seed", 2**32, "net.settings.seed must be a whole number from 0 to 4294967295"),
+        ("settings.task", 5, "net.settings.task must be a string"),
+        ("settings.task", "parity3", "its task 'parity3' has 3 inputs"),
+        ("history", [(0, 1.0), (0, 0.5)], "net.history's steps must increase"),
+        ("history", [(0, 1.0), (99, 0.5)], "net.history reaches step 99, beyond the 10 steps trained"),
+        ("history", [(0, -1.0)], "net.history's last loss must be a number ≥ 0"),
+        ("history", [(0, "1.0")], "net.history[0]'s loss must be a number"),
+        ("history", [0.5], "net.history[0] must be a pair"),
+    ],
+)
+def test_save_refuses_what_load_would_refuse_and_keeps_the_old_file(saved, attribute, value, words):
+    path, old = saved
+    net = xorc.train(steps=10)
+    owner, _, name = attribute.rpartition(".")
+    setattr(net.settings if owner else net, name, value)
+    with pytest.raises(ValueError, match=re.escape(words)):
+        net.save(path)
+    assert path.read_bytes() == old and temp_files(path.parent) == []
+
+
+def test_numpy_scalars_save_and_load_back(tmp_path):
+    net = xorc.train(steps=10)
+    net.settings.lr = np.float32(0.25)
+    net.settings.seed = np.uint32(7)
+    net.settings.task = np.str_("xor")
+    net.steps_trained = np.int64(10)
+    net.history = [(np.int64(step), np.float64(loss)) for step, loss in net.history]
+    net.save(tmp_path / "n.npz")
+    loaded = xorc.load(tmp_path / "n.npz")
+    assert loaded.settings == xorc.network.Settings(task="xor", lr=0.25, seed=7)
+    assert loaded.steps_trained == 10 and type(loaded.steps_trained) is int
+    assert loaded.history == [(int(step), float(loss)) for step, loss in net.history]

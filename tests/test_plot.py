@@ -3,12 +3,12 @@
 import json
 import os
 import struct
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+import installed
 import xorc
 from xorc.cli import main
 
@@ -32,16 +32,12 @@ def plausible_picture(path):
     assert 10_000 < path.stat().st_size < 2_000_000
 
 
-def environment():
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-
-
 # Without matplotlib (these run everywhere)
 
 
-def test_import_xorc_never_imports_matplotlib():
+def test_import_xorc_never_imports_matplotlib(tmp_path):
     code = "import sys, xorc, xorc.cli, xorc.plotting; assert 'matplotlib' not in sys.modules, 'imported'"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment())
+    done = installed.run(["-c", code], tmp_path)
     assert done.returncode == 0, done.stderr
 
 
@@ -147,7 +143,7 @@ def test_plot_leaves_pyplot_and_the_backend_alone(matplotlib, tmp_path):
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
         "assert dict.__getitem__(matplotlib.rcParams, 'backend') == before, 'backend changed'\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment())
+    done = installed.run(["-c", code], tmp_path)
     assert done.returncode == 0, done.stderr
 
 

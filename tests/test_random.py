@@ -1,11 +1,9 @@
 """The core's MT19937 draws numpy's RandomState stream exactly, and start-up stays light."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
+import installed
 import xorc
 from xorc import _binding
 
@@ -28,7 +26,7 @@ def test_network_random_draws_as_the_seed_program(dtype):
         assert got.tobytes() == generator.uniform(-1.0, 1.0, shape).astype(dtype).tobytes()
 
 
-def test_command_imports_nothing_heavy():
+def test_command_imports_nothing_heavy(tmp_path):
     """Start-up: 'xorc train' imports nothing it does not use (issue 5: at most 1.3x importing numpy).
 
     numpy.random alone costs about 22 ms, secrets (with hashlib) and zipfile about 10 ms
@@ -39,5 +37,5 @@ def test_command_imports_nothing_heavy():
         "import sys, xorc.cli; xorc.cli.main(['train', '--steps', '0', '--quiet']); "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = installed.run(["-c", code], tmp_path, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"

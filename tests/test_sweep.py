@@ -2,7 +2,6 @@
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import tracemalloc
@@ -10,6 +9,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
+import installed
 import reference
 import xorc
 from xorc.cli import main
@@ -351,8 +351,7 @@ def test_plot_sweep_leaves_pyplot_alone(tmp_path):
         f"plot_sweep(xorc.sweep(range(3), steps=10), {str(path)!r})\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
     )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    done = installed.run(["-c", code], tmp_path)
     assert done.returncode == 0, done.stderr
     assert path.read_bytes()[:4] == b"\x89PNG"
 

@@ -12,6 +12,7 @@ import zipfile
 import numpy as np
 import pytest
 
+import installed
 import xorc
 from xorc.cli import main
 from xorc.sweep_file import MEMBERS
@@ -273,10 +274,12 @@ def file_state(path):
 
 def test_killed_at_many_moments_and_resumed_ends_with_the_same_file(tmp_path):
     argv = ["--seeds", "0:1500", "--steps", "20000", "--lr", "0.5", "--threads", "2", "--quiet"]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    env = installed.environment()  # the installed xorc, run from tmp_path (not the checkout)
     command = [sys.executable, "-m", "xorc", "sweep", *argv, "--checkpoint-every", "0.02"]
     reference = tmp_path / "reference.npz"
-    subprocess.run([*command, "--out", str(reference)], check=True, env=env, capture_output=True, timeout=300)
+    subprocess.run(
+        [*command, "--out", str(reference)], check=True, env=env, cwd=tmp_path, capture_output=True, timeout=300
+    )
     expected = xorc.load_sweep(reference)
 
     # Each run is killed at another moment: during start-up, or a little after it wrote a new
@@ -287,7 +290,7 @@ def test_killed_at_many_moments_and_resumed_ends_with_the_same_file(tmp_path):
     moments += [("written", delay) for delay in (0.02, 0.03, 0.045, 0.06, 0.08, 0.1)]
     for when, delay in moments:
         before = file_state(path)
-        process = subprocess.Popen([*command, "--out", str(path)], env=env, stderr=subprocess.PIPE)
+        process = subprocess.Popen([*command, "--out", str(path)], env=env, cwd=tmp_path, stderr=subprocess.PIPE)
         started = time.monotonic()
         if when == "written":
             while file_state(path) == before and process.poll() is None and time.monotonic() - started < 60:
@@ -305,7 +308,7 @@ def test_killed_at_many_moments_and_resumed_ends_with_the_same_file(tmp_path):
             assert kept.outputs.tobytes() == expected.outputs[positions].tobytes()
             assert kept.learned_at.tobytes() == expected.learned_at[positions].tobytes()
             seen.append(len(kept))
-    subprocess.run([*command, "--out", str(path)], check=True, env=env, capture_output=True, timeout=300)
+    subprocess.run([*command, "--out", str(path)], check=True, env=env, cwd=tmp_path, capture_output=True, timeout=300)
     assert kills >= 10, f"only {kills} runs were killed: the sweep ended before the kills"
     assert len(set(seen)) >= 5, f"the kills found too few different states: {seen}"
     assert path.read_bytes() == reference.read_bytes()

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
+import installed
 import xorc
 
 # The bound the issue states is 0.5 s; the machine is shared, so the tests allow twice that.
@@ -108,9 +109,12 @@ def test_the_command_stops_on_a_signal_and_keeps_what_finished(tmp_path, signum,
     argv += ["--out", str(out), "--checkpoint-every", "0.2"]
     if importlib.util.find_spec("matplotlib") is not None:  # the picture is not drawn for an interrupted run
         argv += ["--plot", str(tmp_path / "p.png")]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     process = subprocess.Popen(
-        [sys.executable, "-m", "xorc", "sweep", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        [sys.executable, "-m", "xorc", "sweep", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=installed.environment(),  # the installed xorc, run from tmp_path (not the checkout)
+        cwd=tmp_path,
     )
     try:
         wait_for(lambda: out.exists() or process.poll() is not None)

@@ -19,7 +19,7 @@ from typing import Any
 from ._simd import simd_level
 from ._version import __version__
 from .data import TASKS, truth_table
-from .network import Network
+from .network import DivergenceError, Network
 from .training import train
 
 # Imported on first use, so that `import xorc` and the command's start-up load only
@@ -36,7 +36,7 @@ _LAZY = {
     "sweep": "sweeps",
 }
 
-__all__ = ["TASKS", "Network", "__version__", "simd_level", "train", "truth_table", *_LAZY]
+__all__ = ["TASKS", "DivergenceError", "Network", "__version__", "simd_level", "train", "truth_table", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,13 +14,35 @@ other Python threads run while C trains.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._ffi import ffi, lib
+
+def _missing_core(error: ModuleNotFoundError) -> ImportError:
+    """What to do when the compiled core is not there, as numpy says it from its source tree."""
+    import os
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    if os.path.exists(os.path.join(os.path.dirname(package), "csrc", "xorc.c")):
+        return ImportError(
+            f"xorc is being imported from its source tree ({package}), where its compiled core "
+            "(xorc._ffi) has not been built. To use the installed xorc, run Python from another "
+            "folder; to work on this tree, build the core in place here with: pip install -e ."
+        )
+    return ImportError(f"xorc's compiled core (xorc._ffi) is missing from {package}: reinstall xorc ({error})")
+
+
+try:
+    from ._ffi import ffi, lib
+except ModuleNotFoundError as error:
+    if error.name != f"{__package__}._ffi":
+        raise
+    raise _missing_core(error) from None
 
 
 class _Precision(NamedTuple):
@@ -259,12 +281,27 @@ def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> n
     return out
 
 
+@contextlib.contextmanager
+def allocating(n_in: int, hidden_units: int, n_out: int) -> Iterator[None]:
+    """Memory for a network of this shape: running out is a MemoryError that names hidden."""
+    try:
+        yield
+    except MemoryError:
+        raise MemoryError(
+            f"not enough memory for a network of shape ({n_in}, {hidden_units}, {n_out}): hidden={hidden_units} "
+            "is too large"
+        ) from None
+
+
 def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
     """Scratch space for ``train`` on networks of this shape."""
     length = lib.xorc_train_workspace_len(n_in, hidden_units, n_out)
-    if length == 0:
-        raise ValueError(f"no workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})")
-    return np.empty(length, dtype=dtype)
+    if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
+        raise ValueError(
+            f"hidden={hidden_units}: no training workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})"
+        )
+    with allocating(n_in, hidden_units, n_out):
+        return np.empty(length, dtype=dtype)
 
 
 def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
@@ -313,12 +350,22 @@ def simd_lanes(level: int) -> int:
     return int(lib.xorc_simd_lanes(level))
 
 
+def lockstep_workspace_len(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> int:
+    """The elements of scratch space ``train_lockstep`` needs; a ValueError naming hidden if none can fit."""
+    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out)
+    if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
+        raise ValueError(
+            f"hidden={hidden_units}: no training workspace fits networks of shape ({n_in}, {hidden_units}, {n_out}) "
+            f"on {rows} rows"
+        )
+    return int(length)
+
+
 def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
     """Scratch space for ``train_lockstep`` on networks of this shape and rows of data."""
-    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out)
-    if length == 0:
-        raise ValueError(f"no workspace fits networks of shape ({n_in}, {hidden_units}, {n_out}) on {rows} rows")
-    return np.empty(length, dtype=dtype)
+    length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)
+    with allocating(n_in, hidden_units, n_out):
+        return np.empty(length, dtype=dtype)
 
 
 def _batch_shape(name: str, array: Any, ndim: int) -> tuple[int, ...]:

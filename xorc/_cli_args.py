@@ -10,6 +10,7 @@ import argparse
 import os
 from typing import Any, NoReturn
 
+from ._files import check_writable
 from ._validate import DTYPES
 from .data import TASKS
 from .plotting import require_matplotlib
@@ -17,6 +18,8 @@ from .plotting import require_matplotlib
 #: The most hidden units the command trains (the API has no such limit): beyond it the
 #: weights alone take gigabytes, and a step seconds.
 HIDDEN_MAX = 100_000
+#: The largest whole number a flag takes (int64's, as the API's counts).
+INT_MAX = 2**63 - 1
 
 
 class UsageError(Exception):
@@ -35,13 +38,17 @@ class Parser(argparse.ArgumentParser):
 
 
 def count(text: str) -> int:
-    """A flag's whole number >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+    """A flag's whole number >= 0: ASCII digits 0-9 only, the rule of every integer flag.
+
+    (Python's int() would also take "٣", "1_0" or " 7 "; --seeds never did, and no flag does.)
+    """
+    if not (text.isascii() and text.isdigit()):
+        if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+            raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+        raise argparse.ArgumentTypeError(f"expected a whole number (digits 0-9), got {text!r}")
+    value = int(text[:20])  # (int() refuses over 4300 digits, and nothing here needs more than 19)
+    if len(text) > 19 or value > INT_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {INT_MAX}, got {text[:30]}{'...' if len(text) > 30 else ''}")
     return value
 
 
@@ -89,12 +96,18 @@ def add_recipe_flags(parser: argparse.ArgumentParser, networks: str) -> None:
 
 
 def check_output(flag: str, path: str) -> None:
-    """Fail before training, not after, when `path` cannot be where a file is written."""
+    """Fail before training, not after, when the file `path` could not be written.
+
+    The same checks as the writer's (a regular file or nothing, no trailing slash, a
+    name within the limit), and a file created and removed in its folder.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise RunError(f"{flag} {path}: the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise RunError(f"{flag} {path}: is a folder")
+    try:
+        check_writable(path)
+    except OSError as error:
+        raise RunError(f"{flag} {path}: cannot write it ({error.strerror or error})") from None
 
 
 def check_plot(path: str) -> None:

@@ -97,7 +97,8 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     shapes = [(batch, n_in, hidden), (batch, hidden, n_out), recipe.X.shape, recipe.y.shape]
     if recipe.bias:
         shapes += [(batch, hidden), (batch, n_out)]
-    arrays = private_arrays(shapes, dtype)
+    with _binding.allocating(*recipe.shape):
+        arrays = private_arrays(shapes, dtype)
     W1, W2, X, y = arrays[:4]
     b1, b2 = (arrays[4], arrays[5]) if recipe.bias else (None, None)
     X[...], y[...] = recipe.X, recipe.y

@@ -32,12 +32,33 @@ def dtype(value: Any) -> np.dtype:
     return resolved
 
 
+def unmasked(name: str, value: Any) -> None:
+    """Refuse a numpy masked array: xorc would read the values under the mask as if they were data."""
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} is a masked array, and xorc does not honour masks: drop the masked rows, "
+            f"or fill them with np.ma.filled({name}, value)"
+        )
+
+
 def real_array(name: str, value: Any) -> np.ndarray:
-    """`value` as a numpy array of real numbers (bool, int or float), unconverted."""
+    """`value` as a numpy array of real numbers (bool, int or float), unconverted.
+
+    Python ints too large for int64 (numpy makes them an object array) become float64,
+    as long as float64 holds them.
+    """
+    unmasked(name, value)
     try:
         array = np.asarray(value)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, OverflowError) as error:
         raise ValueError(f"{name} is not a rectangular array of numbers: {error}") from None
+    if array.dtype.kind == "O" and all(
+        isinstance(item, numbers.Real) and not isinstance(item, bool | np.bool_) for item in array.flat
+    ):
+        try:
+            array = array.astype(np.float64)
+        except OverflowError:
+            raise ValueError(f"{name} holds a number beyond the range of float64") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
     return array
@@ -90,11 +111,24 @@ def vector(name: str, value: Any, dtype: np.dtype, length: int) -> np.ndarray:
 
 
 def samples(X: Any, y: Any, dtype: np.dtype, n_in: int | None = None, n_out: int | None = None):
-    """Training rows X (n, n_in) and targets y (n, n_out) in the given precision."""
+    """Training rows X (n, n_in) and targets y (n, n_out) in the given precision.
+
+    The loss of any network on them must be finite in that precision: every output lies in
+    [0, 1], so the loss is at most sum(max(y², (1 - y)²)), which must not overflow. (float32
+    overflows for 4 targets of about 1e19; float64 for about 1e154.)
+    """
     X = matrix("X", X, dtype, n_in)
     y = matrix("y", y, dtype, n_out)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} rows but X has {X.shape[0]}; they must match")
+    targets = y.astype(np.float64)
+    with np.errstate(over="ignore"):
+        worst_loss = float(np.sum(np.maximum(targets**2, (1 - targets) ** 2)))
+    if not worst_loss <= float(np.finfo(dtype).max):
+        raise ValueError(
+            f"y holds targets too large for {np.dtype(dtype).name}: the loss, a sum of squared errors, "
+            f"would overflow (up to {worst_loss:.3g}); scale y down"
+        )
     return X, y
 
 
@@ -123,7 +157,12 @@ def learning_rate(value: Any, dtype: np.dtype | None = None) -> float:
     """A finite, positive learning rate; with `dtype`, one that stays so in that precision."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"lr must be a number, got {type(value).__name__} {value!r}")
-    lr = float(value)
+    try:
+        lr = float(value)
+    except OverflowError:
+        raise ValueError(
+            "lr must be a finite number greater than 0, got a number beyond the range of float64"
+        ) from None
     if not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite number greater than 0, got {value!r}")
     if dtype is not None:

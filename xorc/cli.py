@@ -29,6 +29,7 @@ from ._cli_args import (
 )
 from ._sweep_command import add_sweep_parser
 from .data import TASKS, truth_table
+from .network import DivergenceError
 from .plotting import plot
 from .training import progress_line, train
 
@@ -117,6 +118,10 @@ def _train(args: argparse.Namespace) -> int:
     # A picture's loss curve wants more points than the progress lines: then the network
     # logs finer, which changes no result (the steps are the same, only cut differently).
     log_every = _curve_interval(args.steps, args.log_every) if args.plot is not None else args.log_every
+    if args.quiet and not args.json and args.plot is None and args.save is None:
+        # Nothing shows or saves the progress points: the network keeps only the first and last
+        # (a history point takes about 130 bytes; --log-every 1 would keep 130 MB per million steps).
+        log_every = 0
 
     def progress_point(step: int) -> bool:
         return step in (0, args.steps) or (args.log_every > 0 and step % args.log_every == 0)
@@ -138,6 +143,8 @@ def _train(args: argparse.Namespace) -> int:
             callback=report,
             bias=args.bias,
         )
+    except DivergenceError as error:
+        raise RunError(str(error)) from None
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
     if args.save is not None:
@@ -195,8 +202,8 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _input_row(text: str, n_in: int) -> list[float]:
-    """One --input value, "1,0", as n_in finite numbers."""
+def _input_row(text: str, n_in: int, dtype: np.dtype) -> list[float]:
+    """One --input value, "1,0", as n_in numbers finite in the model's precision."""
     try:
         values = [float(part) for part in text.split(",")]
     except ValueError:
@@ -205,6 +212,8 @@ def _input_row(text: str, n_in: int) -> list[float]:
         raise RunError(f"--input {text!r}: the network takes {n_in} inputs, got {len(values)}")
     if not all(math.isfinite(value) for value in values):
         raise RunError(f"--input {text!r}: inputs must be finite numbers")
+    if any(abs(value) > float(np.finfo(dtype).max) for value in values):
+        raise RunError(f"--input {text!r}: beyond the range of the model's precision, {dtype.name}")
     return values
 
 
@@ -219,7 +228,7 @@ def _predict(args: argparse.Namespace) -> int:
     task = net.settings.task
     targets = None
     if args.input:
-        X = np.array([_input_row(text, n_in) for text in args.input], dtype=np.float64)
+        X = np.array([_input_row(text, n_in, net.dtype) for text in args.input], dtype=np.float64)
     elif task in TASKS:
         X, targets = truth_table(task)
     else:
@@ -254,20 +263,51 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The exit status when stdout is a pipe whose reader has gone (`xorc sweep | head -1`):
+#: 128 + SIGPIPE, the status of a Unix tool that the signal stopped, as `yes | head -1` has.
+EXIT_CLOSED_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
-        return args.handler(args)
+        if sys.stdout is None:  # started with stdout closed (`>&-`): the output would be lost
+            raise RunError("standard output is closed; redirect it (to /dev/null to discard the output)")
+        status = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where Python would print a traceback
+        return status
+    except BrokenPipeError:
+        # The reader of stdout is gone: stop quietly, as Unix tools do. Python would try again
+        # to flush at exit, so stdout now points to /dev/null.
+        _discard_stdout()
+        return EXIT_CLOSED_PIPE
     except UsageError as error:
         print(f"xorc: error: {one_line(error)}", file=sys.stderr)
         return 2
     except RunError as error:
         print(f"xorc: error: {one_line(error)}", file=sys.stderr)
         return 1
-    except MemoryError:
-        print("xorc: error: not enough memory for a network this large (try a smaller --hidden)", file=sys.stderr)
+    except MemoryError as error:
+        # Parsing takes memory only for --seeds; a sweep for its seeds and networks.
+        sweep = args is None or args.command == "sweep"
+        what = one_line(error) or f"not enough memory for {'this sweep' if sweep else 'a network this large'}"
+        hint = "try fewer --seeds or a smaller --hidden" if sweep else "try a smaller --hidden"
+        print(f"xorc: error: {what} ({hint})", file=sys.stderr)
+        return 1
+    except OSError as error:  # stdout on a full disk, or opened read-only
+        print(f"xorc: error: cannot write the output ({one_line(error)})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("xorc: interrupted", file=sys.stderr)
         return 130
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

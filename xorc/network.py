@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +50,10 @@ class Network:
         dtype = np.result_type(*arrays)
         if dtype.kind != "f":
             dtype = np.dtype(np.float64)
-        dtype = _validate.dtype(dtype)
+        elif dtype not in (np.float32, np.float64):  # float16, longdouble: name the array that brings it
+            names = ("W1", "W2", "b1", "b2")[: len(arrays)]
+            name = next(name for name, array in zip(names, arrays, strict=True) if array.dtype == dtype)
+            raise ValueError(f"{name} has dtype {dtype}; the weights must be float32 or float64")
         W1 = _validate.matrix("W1", arrays[0], dtype)
         W2 = _validate.matrix("W2", arrays[1], dtype)
         if W2.shape[0] != W1.shape[1]:
@@ -178,6 +182,12 @@ class Network:
         at each of those points; when it returns a true value, training stops
         there. The steps between two points run in one call into C. Once a step
         has run, ``settings`` records lr and the task of (X, y).
+
+        Every point is also appended to ``history``, which is never trimmed: a point
+        takes about 130 bytes, so log_every=1 keeps some 130 MB per million steps.
+
+        Raises DivergenceError (a ValueError) if the loss or the weights stop being
+        finite, with the network put back as it was before the call.
         """
         X, y = self._samples(X, y)
         lr = _validate.learning_rate(lr, self.dtype)
@@ -192,23 +202,38 @@ class Network:
 
         work = _binding.workspace(*self.shape, self.dtype)
         task = task_of(X, y)
+        before = _State(self)
         history: list[tuple[int, float]] = []
         done = next_point = 0
         while True:
             # Train up to the next log point in one C call (no steps for the first point).
             loss = _binding.train(self._W1, self._W2, self._b1, self._b2, X, y, lr, next_point - done, work)
+            if not math.isfinite(loss):
+                before.restore(self)
+                raise DivergenceError(
+                    f"training diverged: the loss is {loss} after {next_point} steps at lr {lr:g}; "
+                    "the network is left as it was (try a smaller lr)"
+                )
             self.steps_trained += next_point - done
             if next_point > done:
                 self.settings.lr, self.settings.task = lr, task
             done = next_point
-            history.append((done, loss))
+            point = (self.steps_trained, loss)
+            history.append(point if done == self.steps_trained else (done, loss))
             if not self.history or self.history[-1][0] != self.steps_trained:
-                self.history.append((self.steps_trained, loss))
-            if callback is not None and callback(done, loss):
+                self.history.append(point)
+            if callback is not None and _callback_says_stop(callback, done, loss, before, self):
                 break
             if done == steps:
                 break
             next_point = min(done + log_every, steps) if log_every else steps
+        # The loss can stay finite while weights overflow (a saturated sigmoid hides them).
+        if not all(np.all(np.isfinite(w)) for w in weights):
+            before.restore(self)
+            raise DivergenceError(
+                f"training diverged: the weights overflowed after {done} steps at lr {lr:g}; "
+                "the network is left as it was (try a smaller lr)"
+            )
         return history
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -225,6 +250,60 @@ class Network:
         model_file.save(self, path)
 
 
+class DivergenceError(ValueError):
+    """Training reached a non-finite loss or weights; the network was put back as it was before."""
+
+
+class _State:
+    """What ``fit`` changes, saved on entry so that a failed fit can put it back exactly."""
+
+    def __init__(self, net: Network) -> None:
+        self.weights = [None if w is None else w.copy() for w in (net._W1, net._W2, net._b1, net._b2)]
+        self.steps_trained = net.steps_trained
+        self.history_length = len(net.history)
+        self.settings = (net.settings.task, net.settings.lr)
+
+    def restore(self, net: Network) -> None:
+        for saved, current in zip(self.weights, (net._W1, net._W2, net._b1, net._b2), strict=True):
+            if saved is not None and current is not None:
+                current[...] = saved  # in place: views handed out keep following the network
+        net.steps_trained = self.steps_trained
+        del net.history[self.history_length :]
+        net.settings.task, net.settings.lr = self.settings
+
+
+def _callback_says_stop(callback: Callback, step: int, loss: float, before: _State, net: Network) -> bool:
+    """callback(step, loss) as a bool; a callback that cannot be called so, or returns no truth value,
+    is a TypeError naming it, and the network is put back as it was before ``fit``."""
+    try:
+        answer = callback(step, loss)
+    except TypeError as error:
+        if _takes_two_arguments(callback):
+            raise  # a TypeError of the callback's own
+        before.restore(net)
+        raise TypeError(f"callback must take two arguments (step, loss): {error}") from None
+    try:
+        return bool(answer)
+    except Exception as error:  # an array, or anything else without a single truth value
+        before.restore(net)
+        raise TypeError(
+            f"callback must return a true value to stop or a false one (None) to go on, "
+            f"got {type(answer).__name__}: {error}"
+        ) from None
+
+
+def _takes_two_arguments(callback: Callback) -> bool:
+    import inspect  # only when a callback failed: the command's start-up does not need it
+
+    try:
+        inspect.signature(callback).bind(0, 0.0)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to inspect (some builtins): assume it does
+        return True
+    return True
+
+
 def initial_weights(
     seed: int, n_in: int, hidden: int, n_out: int, dtype: np.dtype, bias: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
@@ -238,7 +317,13 @@ def initial_weights(
     """
     shapes = [(n_in, hidden), (hidden, n_out)] + ([(hidden,), (n_out,)] if bias else [])
     sizes = [math.prod(shape) for shape in shapes]
-    stream = _binding.random_uniform(sum(sizes), seed)
+    if sum(sizes) * np.dtype(np.float64).itemsize > sys.maxsize:
+        raise ValueError(
+            f"hidden={hidden}: a network of shape ({n_in}, {hidden}, {n_out}) has {sum(sizes)} weights, "
+            "more than this machine can address"
+        )
+    with _binding.allocating(n_in, hidden, n_out):
+        stream = _binding.random_uniform(sum(sizes), seed)
     arrays, start = [], 0
     for shape, size in zip(shapes, sizes, strict=True):
         arrays.append(stream[start : start + size].reshape(shape).astype(dtype))

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _validate, sweep_file
+from . import _binding, _validate, sweep_file
 from ._sweep_chunks import Recipe, learned_flags
 from ._sweep_run import Job, Progress, SweepInterrupted, run
 from ._validate import SEED_MAX
@@ -218,8 +218,9 @@ def check_seeds(seeds: Any) -> np.ndarray:
     """
     if isinstance(seeds, str | bytes):
         raise TypeError(f"seeds must be integers, e.g. range(1000), got the string {seeds!r}")
+    _validate.unmasked("seeds", seeds)
     if isinstance(seeds, range):
-        if len(seeds) == 0:
+        if not seeds:  # (not len(): a range longer than sys.maxsize has no len)
             raise ValueError("seeds is empty; give at least one seed, e.g. range(1000)")
         low, high = min(seeds[0], seeds[-1]), max(seeds[0], seeds[-1])
         if low < 0 or high > SEED_MAX:
@@ -369,6 +370,7 @@ def prepare(
         dtype=dtype.name,
         check_every=_validate.integer("check_every", check_every, minimum=1),
     )
+    _binding.lockstep_workspace_len(X.shape[0], *recipe.shape, dtype)  # names hidden if it cannot be
     job = Job.new(recipe, seed_array)
     if checkpoint is not None:
         _attach_checkpoint(job, checkpoint)
