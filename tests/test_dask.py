@@ -45,7 +45,7 @@ def one_error_line(text):
     return lines[0]
 
 
-def closed_port():
+def unused_port():
     """A port on 127.0.0.1 that nothing listens on (bound, then closed)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -93,7 +93,7 @@ def test_an_unreachable_scheduler_is_one_line_within_the_timeout(capsys, address
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)  # accepts connections in the kernel's backlog, never reads or writes
         target = {
-            "closed port": f"tcp://127.0.0.1:{closed_port()}",
+            "closed port": f"tcp://127.0.0.1:{unused_port()}",
             "silent listener": f"tcp://127.0.0.1:{silent.getsockname()[1]}",
             "no port": "tcp://127.0.0.1",
         }[address]
@@ -229,3 +229,44 @@ def test_ctrl_c_on_the_command_keeps_what_finished(cluster, tmp_path):
     again = xorc.sweep(some, steps=2000, lr=0.5, threads=1)
     assert kept.losses[:: max(1, done // 7)].tobytes() == again.losses.tobytes()
     assert kept.learned_at[:: max(1, done // 7)].tobytes() == again.learned_at.tobytes()
+
+
+@needs_dask
+def test_a_scheduler_lost_mid_sweep_is_one_line_and_keeps_what_finished(tmp_path):
+    """Dask's own commands: `dask scheduler` and `dask worker`; the scheduler SIGKILLed once seeds have finished."""
+    address = f"tcp://127.0.0.1:{unused_port()}"
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    started = []
+    try:
+        scheduler = subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                                      "--no-dashboard"], **quiet)  # fmt: skip
+        started.append(scheduler)
+        worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--host", "127.0.0.1"]
+        started.append(subprocess.Popen([*worker, "--nthreads", "1", "--no-dashboard"], **quiet))
+        out = tmp_path / "s.npz"
+        argv = ["--seeds", "0:1000000", "--steps", "2000", "--lr", "0.5", "--quiet", "--chunk-size", "256"]
+        argv += ["--out", str(out), "--checkpoint-every", "0.2", "--scheduler", address, "--connect-timeout", "30"]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+        command = subprocess.Popen(
+            [sys.executable, "-m", "xorc", "sweep", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        started.append(command)
+        deadline = time.monotonic() + 60
+        while not out.exists() and command.poll() is None:
+            assert time.monotonic() < deadline, "no checkpoint written"
+            time.sleep(0.05)
+        assert command.poll() is None, command.communicate()[1]
+        scheduler.kill()
+        stdout, stderr = command.communicate(timeout=60)
+    finally:
+        for process in started:
+            process.kill()
+            process.wait(timeout=30)
+    assert command.returncode == 1, stderr
+    line = one_error_line(stderr.decode())
+    assert line.startswith(f"xorc: error: --scheduler {address}: the sweep failed on the cluster (")
+    assert line.endswith("; the finished seeds are in --out") and stdout == b""
+    kept = xorc.load_sweep(out)
+    again = xorc.sweep(kept.seeds[:50], steps=2000, lr=0.5, threads=1)
+    assert len(kept) > 0 and kept.losses[:50].tobytes() == again.losses.tobytes()
