@@ -73,17 +73,38 @@ def test_callback_sees_each_point_and_can_stop():
     assert net.W1.tobytes() == straight.W1.tobytes()
 
 
+def _count_c_calls(monkeypatch) -> list[int]:
+    """The number of steps of each C training call, as they happen."""
+    calls: list[int] = []
+    real_run = _binding.Trainer.run
+
+    def counting(self, steps):
+        calls.append(steps)
+        return real_run(self, steps)
+
+    monkeypatch.setattr(_binding.Trainer, "run", counting)
+    return calls
+
+
 def test_one_c_call_per_log_point(monkeypatch):
-    calls = []
-    real_train = _binding.train
-
-    def counting(*args):
-        calls.append(args[7])  # the number of steps in this call
-        return real_train(*args)
-
-    monkeypatch.setattr(_binding, "train", counting)
+    calls = _count_c_calls(monkeypatch)
     xorc.train(steps=60000, log_every=10000)
     assert calls == [0] + [10000] * 6
+
+
+def test_long_stretches_run_in_pieces_of_bounded_work(monkeypatch):
+    """Between log points the steps run in equal pieces (the last one shorter) that Ctrl-C can fall between."""
+    calls = _count_c_calls(monkeypatch)
+    net = xorc.train(steps=1_000_003, log_every=0)
+    assert calls[0] == 0 and sum(calls) == 1_000_003 and net.steps_trained == 1_000_003
+    pieces = calls[1:]
+    assert len(pieces) > 10 and len(set(pieces[:-1])) == 1 and 0 < pieces[-1] <= pieces[0]
+    # A piece is bounded by its work, rows x weights per step: 4 x 9 for the seed job.
+    assert pieces[0] * 4 * 9 <= _binding.PIECE_UNITS
+    calls.clear()
+    wide = xorc.Network.random(2, 200, 1)
+    wide.fit(*xorc.truth_table("xor"), steps=10_000, log_every=0)
+    assert max(calls) * 4 * 600 <= _binding.PIECE_UNITS and sum(calls) == 10_000
 
 
 def test_verbose_prints_progress(capsys):

@@ -134,7 +134,7 @@ def test_out_of_memory_is_one_line_and_exit_1(capsys, monkeypatch):
     def no_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(xorc.cli, "train", no_memory)
+    monkeypatch.setattr(xorc.cli.Network, "random", no_memory)
     assert main(["train", "--hidden", "100000", "--quiet"]) == 1
     captured = capsys.readouterr()
     assert captured.err == "xorc: error: not enough memory for a network this large (try a smaller --hidden)\n"

@@ -155,6 +155,6 @@ def test_training_that_diverges_exits_1_with_one_line(capsys, monkeypatch):
     def diverging(*args, **kwargs):
         raise xorc.DivergenceError("training diverged: the loss is nan after 100 steps at lr 1e+30")
 
-    monkeypatch.setattr(xorc.cli, "train", diverging)
+    monkeypatch.setattr(xorc.cli.Network, "fit", diverging)
     assert main(["train", "--quiet"]) == 1
     one_line_error(capsys, "training diverged")

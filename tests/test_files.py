@@ -55,7 +55,7 @@ def test_the_command_refuses_a_fifo_before_training(tmp_path, capsys, monkeypatc
         pytest.importorskip("matplotlib")
     import xorc.cli
 
-    monkeypatch.setattr(xorc.cli, "train", lambda *a, **k: pytest.fail("trained before checking the output"))
+    monkeypatch.setattr(xorc.cli.Network, "fit", lambda *a, **k: pytest.fail("trained before checking the output"))
     assert main(["train", "--quiet", flag, str(fifo)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"xorc: error: {flag} {fifo}: cannot write it") and "FIFO" in err
@@ -66,7 +66,7 @@ def test_save_checks_the_output_before_training(tmp_path, capsys, monkeypatch):
     """A file name the system refuses (here too long) fails in a moment, not after the training."""
     import xorc.cli
 
-    monkeypatch.setattr(xorc.cli, "train", lambda *a, **k: pytest.fail("trained before checking --save"))
+    monkeypatch.setattr(xorc.cli.Network, "fit", lambda *a, **k: pytest.fail("trained before checking --save"))
     long_name = str(tmp_path / ("x" * 300 + ".npz"))
     assert main(["train", "--quiet", "--save", long_name]) == 1
     assert "cannot write it (File name too long)" in capsys.readouterr().err
@@ -79,7 +79,7 @@ def test_save_to_a_read_only_folder_fails_before_training(tmp_path, capsys, monk
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
-    monkeypatch.setattr(xorc.cli, "train", lambda *a, **k: pytest.fail("trained before checking --save"))
+    monkeypatch.setattr(xorc.cli.Network, "fit", lambda *a, **k: pytest.fail("trained before checking --save"))
     assert main(["train", "--quiet", "--save", str(folder / "x.npz")]) == 1
     assert "Permission denied" in capsys.readouterr().err
 

@@ -73,16 +73,16 @@ def test_fit_that_diverges_raises_and_restores_the_network(dtype, big, lr, bias)
 
 def test_weights_that_overflow_behind_a_finite_loss_count_as_divergence(trained, monkeypatch):
     """A saturated sigmoid can hide infinite weights from the loss: fit checks the weights at the end."""
-    real_train = xorc.network._binding.train
+    real_run = xorc.network._binding.Trainer.run
 
-    def overflowing(W1, W2, b1, b2, X, y, lr, steps, work):
-        loss = real_train(W1, W2, b1, b2, X, y, lr, steps, work)
+    def overflowing(self, steps):
+        loss = real_run(self, steps)
         if steps:  # the last call of fit(steps=10): the loss is computed, then W2 overflows
-            W2[0, 0] = np.inf
+            trained._W2[0, 0] = np.inf
         return loss
 
     before = state(trained)
-    monkeypatch.setattr(xorc.network._binding, "train", overflowing)
+    monkeypatch.setattr(xorc.network._binding.Trainer, "run", overflowing)
     with pytest.raises(xorc.DivergenceError, match="the weights overflowed after 10 steps"):
         trained.fit(X, Y, steps=10)
     assert state(trained) == before

@@ -306,18 +306,56 @@ def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.n
 
 def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
     """`steps` gradient-descent steps in place on (W1, W2, b1, b2); the SSE after them."""
-    kind = _precision("W1", W1)
-    _biases(b1, b2)
-    n, n_in = _matrix_shape("X", X)
-    hidden_units, n_out = _matrix_shape("W2", W2)
-    result = ffi.new(kind.ctype + "*")
-    _check(
-        kind.train(
+    return Trainer(W1, W2, b1, b2, X, y, lr, work).run(steps)
+
+
+#: An SSE no training produces (a sum of squares is never negative). ``Trainer.run``
+#: stores it where C writes the loss, so that C's write shows the call ran to its end.
+_NOT_RUN = -1.0
+
+#: Work units (see ``piece_steps``) in one piece of training: about 2 to 3 ms on the
+#: 2-core machine of the README's Performance section, which does some 2.5 ns a unit.
+PIECE_UNITS = 1 << 20
+
+
+def piece_steps(n: int, n_in: int, hidden_units: int, n_out: int) -> int:
+    """How many steps of training on n rows make one piece of about PIECE_UNITS units of work.
+
+    A step costs about n · (n_in·hidden + hidden·n_out + hidden + n_out) units (the
+    multiply-adds of forward and backward and the sigmoids, per row) plus one per
+    weight (the update). Training runs in pieces of this many steps, so that the
+    main thread sees signals (Ctrl-C) between them within milliseconds; a piece is
+    at least one step, as C cannot stop inside one.
+    """
+    per_row = n_in * hidden_units + hidden_units * n_out + hidden_units + n_out
+    units = n * per_row + n_in * hidden_units + hidden_units * n_out
+    return max(1, PIECE_UNITS // units)
+
+
+class Trainer:
+    """``train`` on the same arrays again and again: checked once, then one C call per ``run``.
+
+    ``steps_done`` counts the steps of every call that ran to its end in C, and
+    ``loss`` is the SSE after them (None before any call ended). When an exception
+    (a KeyboardInterrupt from a signal) is raised as a call returns, before
+    ``run`` could count it, ``settle()`` counts it: cffi releases the GIL, so Python
+    handles a signal that arrives during the C call only once the call is over,
+    and the weights have then moved on by its steps.
+    """
+
+    def __init__(self, W1, W2, b1, b2, X, y, lr: float, work: np.ndarray) -> None:
+        kind = _precision("W1", W1)
+        _biases(b1, b2)
+        n, n_in = _matrix_shape("X", X)
+        hidden_units, n_out = _matrix_shape("W2", W2)
+        self._train = kind.train
+        self._result = ffi.new(kind.ctype + "*")
+        self._arguments = (
             _buffer("W1", W1, kind, (n_in, hidden_units), writable=True),
             _buffer("b1", b1, kind, (hidden_units,), writable=True, optional=True),
             _buffer("W2", W2, kind, (hidden_units, n_out), writable=True),
             _buffer("b2", b2, kind, (n_out,), writable=True, optional=True),
-            result,
+            self._result,
             _buffer("work", work, kind, None, writable=True),
             work.size,
             _buffer("X", X, kind, (n, n_in)),
@@ -327,11 +365,24 @@ def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> floa
             hidden_units,
             n_out,
             _learning_rate(lr, kind),
-            steps,
-        ),
-        "xorc_train",
-    )
-    return float(result[0])
+        )
+        self.steps_done = 0
+        self.loss: float | None = None
+        self._running = 0  # the steps of the call under way, until counted
+
+    def run(self, steps: int) -> float:
+        """`steps` more steps in place; the SSE after them."""
+        self._result[0] = _NOT_RUN
+        self._running = steps
+        _check(self._train(*self._arguments, steps), "xorc_train")
+        self.settle()
+        return self._result[0]
+
+    def settle(self) -> None:
+        """Count the last call, if C ran it to its end and it is not counted yet."""
+        if self._result[0] != _NOT_RUN:
+            # Plain stores, with no call between them, where Python could raise a second interrupt.
+            self.steps_done, self._running, self.loss = self.steps_done + self._running, 0, self._result[0]
 
 
 def simd_best() -> int:

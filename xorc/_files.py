@@ -137,6 +137,12 @@ def _create_temporary(target: _Target) -> tuple[str, int]:
             fd = os.open(temp, flags, 0o600 if target.mode is not None else 0o666)
         except FileExistsError:
             continue
+        except BaseException:
+            # A signal during the open raises as it returns (Ctrl-C, or SIGTERM in the
+            # command): the file may exist, and its name is ours alone.
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
         break
     try:
         if target.mode is not None:

@@ -8,7 +8,6 @@ import dataclasses
 import itertools
 import math
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +29,7 @@ from ._cli_args import (
     to_json,
 )
 from ._dask_cluster import CONNECT_SECONDS, require_dask
+from ._signals import Interrupted
 from ._validate import DTYPES, SEED_MAX
 from .data import TASKS, truth_table
 from .plotting import plot_sweep
@@ -298,7 +298,7 @@ def _sweep(args: argparse.Namespace) -> int:
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
         recipes.append(recipe)
-    with _executor(args) as executor, _terminate_as_interrupt() as terminated:
+    with _executor(args) as executor:
         try:
             results = run_jobs(
                 jobs,
@@ -309,8 +309,9 @@ def _sweep(args: argparse.Namespace) -> int:
                 progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
             )
         except SweepInterrupted as stop:
-            print(f"xorc: interrupted after {stop.done} of {stop.total} seeds", file=sys.stderr)
-            return 128 + (signal.SIGTERM if terminated() else signal.SIGINT)
+            # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
+            cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
+            raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
         except Exception as error:
             # A file error carries its errno; a lost connection to the cluster is an OSError too, without one.
             if isinstance(error, OSError) and (executor is None or error.errno is not None):
@@ -388,30 +389,6 @@ def _why(error: BaseException) -> str:
     if isinstance(error, CancelledError):
         return "its chunks were cancelled: the scheduler went away or was restarted"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[Callable[[], bool]]:
-    """While the sweep runs, SIGTERM stops it as Ctrl-C does (finished seeds kept); yields "was it SIGTERM?".
-
-    Installed by the command only (a library leaves signal handlers alone), and only
-    where Python allows it (the main thread); the previous handler comes back after.
-    """
-    received: list[int] = []
-
-    def handler(signum: int, frame: object) -> None:
-        received.append(signum)
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        previous = None
-    try:
-        yield lambda: bool(received)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _out_path(out: str, setting: dict[str, Any]) -> str:

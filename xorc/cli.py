@@ -11,7 +11,7 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -27,11 +27,12 @@ from ._cli_args import (
     one_line,
     to_json,
 )
+from ._signals import Interrupted, report, sigterm_raises
 from ._sweep_command import add_sweep_parser
 from .data import TASKS, truth_table
-from .network import DivergenceError
+from .network import DivergenceError, Network
 from .plotting import plot
-from .training import progress_line, train
+from .training import progress_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,7 +107,50 @@ def _curve_interval(steps: int, log_every: int) -> int:
     return log_every
 
 
+class _Done:
+    """What `xorc train` has done so far: its network (once made) and the files it wrote."""
+
+    def __init__(self) -> None:
+        self.net: Network | None = None
+        self.written: list[str] = []
+        self.writing: tuple[str, str, tuple[int, int] | None] | None = None  # (what, path, its identity before)
+
+    def write(self, what: str, path: str, write: Callable[[], object]) -> None:
+        """write(), then note `what` as written."""
+        self.writing = (what, path, _identity(path))
+        write()
+        self.written.append(what)
+        self.writing = None
+
+    def files(self) -> list[str]:
+        """What was written, also by a write that an interrupt cut short after its rename."""
+        if self.writing is not None and _identity(self.writing[1]) != self.writing[2]:
+            return [*self.written, self.writing[0]]
+        return self.written
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`: an atomic write replaces it with a new one."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _train(args: argparse.Namespace) -> int:
+    done = _Done()
+    try:
+        return _train_run(args, done)
+    except KeyboardInterrupt as interrupt:
+        # A file is written whole or not at all (its temporary file removed), so --save and
+        # --plot hold what they held before the run unless the line says they were written.
+        steps = done.net.steps_trained if done.net is not None else 0
+        files = done.files() or (["nothing saved"] if args.save is not None or args.plot is not None else [])
+        raise Interrupted(interrupt, ", ".join([f"after {steps} of {args.steps} steps", *files])) from None
+
+
+def _train_run(args: argparse.Namespace, done: _Done) -> int:
     if args.save is not None and args.plot is not None and os.path.abspath(args.save) == os.path.abspath(args.plot):
         raise UsageError(f"--save and --plot name the same file, {args.save}")
     if args.save is not None:
@@ -131,32 +175,23 @@ def _train(args: argparse.Namespace) -> int:
             print(progress_line(step, loss), file=progress, flush=True)
 
     try:
-        net = train(
-            X,
-            y,
-            hidden=args.hidden,
-            lr=args.lr,
-            steps=args.steps,
-            seed=args.seed,
-            dtype=args.dtype,
-            log_every=log_every,
-            callback=report,
-            bias=args.bias,
-        )
+        # xorc.train's two steps, so that an interrupted run can say how far it came.
+        net = done.net = Network.random(X.shape[1], args.hidden, y.shape[1], args.seed, args.dtype, args.bias)
+        net.fit(X, y, lr=args.lr, steps=args.steps, log_every=log_every, callback=report)
     except DivergenceError as error:
         raise RunError(str(error)) from None
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
     if args.save is not None:
         try:
-            net.save(args.save)
+            done.write(f"network saved to {args.save}", args.save, lambda: net.save(args.save))
         except OSError as error:
             raise RunError(f"--save {args.save}: cannot write it ({error.strerror or error})") from None
         except ValueError as error:
             raise RunError(f"--save {args.save}: {error}") from None
     if args.plot is not None:
         try:
-            plot(net, args.plot)
+            done.write(f"picture saved to {args.plot}", args.plot, lambda: plot(net, args.plot))
         except ImportError as error:
             raise RunError(f"--plot: {error}") from None
         except OSError as error:
@@ -224,6 +259,8 @@ def _predict(args: argparse.Namespace) -> int:
         net = load(args.model)
     except ModelFileError as error:
         raise RunError(str(error)) from None
+    except KeyboardInterrupt as interrupt:
+        raise Interrupted(interrupt, f"while reading {args.model}") from None
     n_in, _, n_out = net.shape
     task = net.settings.task
     targets = None
@@ -259,7 +296,10 @@ def _predict(args: argparse.Namespace) -> int:
         line = "  ".join(cell.rjust(width) for cell in row) + "    " + "  ".join(f"{out:.10f}" for out in outputs[k])
         if targets is not None:
             line += "  " + "  ".join(f"{target:g}" for target in targets[k])
-        print(line)
+        try:
+            print(line)
+        except KeyboardInterrupt as interrupt:
+            raise Interrupted(interrupt, f"after printing {k} of {len(cells)} rows") from None
     return 0
 
 
@@ -269,6 +309,15 @@ EXIT_CLOSED_PIPE = 141
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # SIGTERM raises as Ctrl-C does, so that both stop the work with its cleanup (see _signals).
+    with sigterm_raises():
+        try:
+            return _run(argv)
+        except KeyboardInterrupt as interrupt:
+            return report(interrupt)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = None
     try:
@@ -299,9 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # stdout on a full disk, or opened read-only
         print(f"xorc: error: cannot write the output ({one_line(error)})", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("xorc: interrupted", file=sys.stderr)
-        return 130
 
 
 def _discard_stdout() -> None:

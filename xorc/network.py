@@ -180,14 +180,19 @@ class Network:
         and at the last step, `loss` being the SSE after `step` updates
         (log_every=0: only the first and the last). `callback(step, loss)` is called
         at each of those points; when it returns a true value, training stops
-        there. The steps between two points run in one call into C. Once a step
-        has run, ``settings`` records lr and the task of (X, y).
+        there. Once a step has run, ``settings`` records lr and the task of (X, y).
 
         Every point is also appended to ``history``, which is never trimmed: a point
         takes about 130 bytes, so log_every=1 keeps some 130 MB per million steps.
 
         Raises DivergenceError (a ValueError) if the loss or the weights stop being
         finite, with the network put back as it was before the call.
+
+        The steps run in C, in pieces of a few milliseconds, between which Python
+        handles signals: Ctrl-C raises KeyboardInterrupt within a piece's time. The
+        network then holds the weights after ``steps_trained`` steps, and
+        ``history`` ends with the loss after them, so that ``fit`` can go on from
+        there to the weights of an uninterrupted run, bit for bit.
         """
         X, y = self._samples(X, y)
         lr = _validate.learning_rate(lr, self.dtype)
@@ -201,40 +206,57 @@ class Network:
         X, y = (a.copy() if any(np.may_share_memory(a, w) for w in weights) else a for a in (X, y))
 
         work = _binding.workspace(*self.shape, self.dtype)
+        trainer = _binding.Trainer(self._W1, self._W2, self._b1, self._b2, X, y, lr, work)
+        piece = _binding.piece_steps(X.shape[0], *self.shape)
         task = task_of(X, y)
         before = _State(self)
+        start = self.steps_trained
         history: list[tuple[int, float]] = []
-        done = next_point = 0
-        while True:
-            # Train up to the next log point in one C call (no steps for the first point).
-            loss = _binding.train(self._W1, self._W2, self._b1, self._b2, X, y, lr, next_point - done, work)
-            if not math.isfinite(loss):
-                before.restore(self)
-                raise DivergenceError(
-                    f"training diverged: the loss is {loss} after {next_point} steps at lr {lr:g}; "
-                    "the network is left as it was (try a smaller lr)"
-                )
-            self.steps_trained += next_point - done
-            if next_point > done:
-                self.settings.lr, self.settings.task = lr, task
-            done = next_point
-            point = (self.steps_trained, loss)
-            history.append(point if done == self.steps_trained else (done, loss))
-            if not self.history or self.history[-1][0] != self.steps_trained:
-                self.history.append(point)
-            if callback is not None and _callback_says_stop(callback, done, loss, before, self):
-                break
-            if done == steps:
-                break
-            next_point = min(done + log_every, steps) if log_every else steps
+        try:
+            loss = trainer.run(0)  # the SSE before the first step
+            while True:
+                if not math.isfinite(loss):
+                    before.restore(self)
+                    raise DivergenceError(
+                        f"training diverged: the loss is {loss} after {trainer.steps_done} steps at lr {lr:g}; "
+                        "the network is left as it was (try a smaller lr)"
+                    )
+                done = trainer.steps_done
+                point = (self.steps_trained, loss)
+                history.append(point if done == self.steps_trained else (done, loss))
+                if not self.history or self.history[-1][0] != self.steps_trained:
+                    self.history.append(point)
+                if callback is not None and _callback_says_stop(callback, done, loss, before, self):
+                    break
+                if done == steps:
+                    break
+                next_point = min(done + log_every, steps) if log_every else steps
+                # Pieces up to the next point; a non-finite loss ends them early, and the check above raises.
+                while trainer.steps_done < next_point and math.isfinite(loss):
+                    loss = trainer.run(min(piece, next_point - trainer.steps_done))
+                    self.steps_trained = start + trainer.steps_done
+                    self.settings.lr, self.settings.task = lr, task
+        except BaseException:
+            if not before.restored:  # an interrupt: keep what C finished (a failure put the network back)
+                self._stopped(trainer, start, lr, task)
+            raise
         # The loss can stay finite while weights overflow (a saturated sigmoid hides them).
         if not all(np.all(np.isfinite(w)) for w in weights):
             before.restore(self)
             raise DivergenceError(
-                f"training diverged: the weights overflowed after {done} steps at lr {lr:g}; "
+                f"training diverged: the weights overflowed after {trainer.steps_done} steps at lr {lr:g}; "
                 "the network is left as it was (try a smaller lr)"
             )
         return history
+
+    def _stopped(self, trainer: _binding.Trainer, start: int, lr: float, task: str | None) -> None:
+        """After an exception inside ``fit`` (Ctrl-C): count what C finished, end the history there."""
+        trainer.settle()
+        self.steps_trained = start + trainer.steps_done
+        if trainer.steps_done:
+            self.settings.lr, self.settings.task = lr, task
+        if trainer.loss is not None and (not self.history or self.history[-1][0] != self.steps_trained):
+            self.history.append((self.steps_trained, trainer.loss))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the network to `path` (numpy's .npz format, no pickle), atomically.
@@ -262,8 +284,10 @@ class _State:
         self.steps_trained = net.steps_trained
         self.history_length = len(net.history)
         self.settings = (net.settings.task, net.settings.lr)
+        self.restored = False
 
     def restore(self, net: Network) -> None:
+        self.restored = True
         for saved, current in zip(self.weights, (net._W1, net._W2, net._b1, net._b2), strict=True):
             if saved is not None and current is not None:
                 current[...] = saved  # in place: views handed out keep following the network

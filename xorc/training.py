@@ -34,6 +34,9 @@ def train(
     The weights are drawn by ``Network.random(n_in, hidden, n_out, seed, dtype, bias)``,
     then trained by ``Network.fit``; the network's ``history`` holds the loss at
     each log point. With verbose=True a progress line is printed at each of them.
+    Ctrl-C raises KeyboardInterrupt within milliseconds (see ``Network.fit``), and the
+    network is lost with it: to keep an interrupted run's network, make it with
+    ``Network.random`` and train it with ``fit``.
     """
     dtype = _validate.dtype(dtype)
     X, y = _validate.training_data(X, y, dtype)
