@@ -197,7 +197,8 @@ def test_a_worker_killed_mid_sweep_changes_nothing(client):
 
 
 @needs_dask
-def test_ctrl_c_on_the_command_keeps_what_finished(cluster, tmp_path):
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_to_the_command_stops_it_and_keeps_what_finished(cluster, tmp_path, signum, status):
     out = tmp_path / "s.npz"
     argv = ["--seeds", "0:1000000", "--steps", "2000", "--lr", "0.5", "--quiet", "--chunk-size", "512"]
     argv += ["--out", str(out), "--checkpoint-every", "0.2", "--scheduler", cluster.scheduler_address]
@@ -212,12 +213,12 @@ def test_ctrl_c_on_the_command_keeps_what_finished(cluster, tmp_path):
             time.sleep(0.05)
         assert process.poll() is None, process.communicate()[1]
         sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=30)
         took = time.monotonic() - sent
     finally:
         process.kill()
-    assert process.returncode == 130, stderr
+    assert process.returncode == status, stderr
     line = one_error_line(stderr.decode())
     assert line.startswith("xorc: interrupted after ") and line.endswith(" of 1000000 seeds")
     assert stdout == b""
