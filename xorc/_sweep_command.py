@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import itertools
 import math
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError, Executor
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -25,6 +28,7 @@ from ._cli_args import (
     positive_count,
     to_json,
 )
+from ._dask_cluster import CONNECT_SECONDS, require_dask
 from ._signals import Interrupted
 from ._validate import DTYPES, SEED_MAX
 from .data import TASKS, truth_table
@@ -174,6 +178,26 @@ def add_sweep_parser(commands: Any) -> None:
         metavar="SECONDS",
         help="write --out at least this often (default: 2)",
     )
+    run.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help='run the chunks on the Dask cluster of this scheduler (needs pip install "xorc[dask]" here and '
+        "xorc on every worker); the results are the same as on this machine",
+    )
+    run.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        default=CONNECT_SECONDS,
+        metavar="SECONDS",
+        help=f"give up on --scheduler after this long (default: {CONNECT_SECONDS:g})",
+    )
+    run.add_argument(
+        "--chunk-size",
+        type=positive_count,
+        default=None,
+        metavar="N",
+        help="seeds per chunk of work (default: on a cluster, about half a second of work each)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.add_argument(
@@ -228,6 +252,13 @@ def _sweep(args: argparse.Namespace) -> int:
 
     if args.plot is not None:
         check_plot(args.plot)
+    if args.scheduler is not None:
+        if args.threads is not None:
+            raise UsageError("--threads is for this machine; a Dask cluster's workers set their own (--nthreads)")
+        try:
+            require_dask()
+        except ImportError as error:
+            raise RunError(str(error)) from None
     if args.out is not None:
         check_output("--out", args.out)
         if args.plot is not None and os.path.abspath(args.out) == os.path.abspath(args.plot):
@@ -267,19 +298,33 @@ def _sweep(args: argparse.Namespace) -> int:
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
         recipes.append(recipe)
-    try:
-        results = run_jobs(
-            jobs,
-            threads=args.threads,
-            checkpoint_every=args.checkpoint_every,
-            progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
-        )
-    except SweepInterrupted as stop:
-        # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
-        cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
-        raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
-    except OSError as error:
-        raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
+    with _executor(args) as executor:
+        try:
+            results = run_jobs(
+                jobs,
+                threads=args.threads,
+                executor=executor,
+                chunk_size=args.chunk_size,
+                checkpoint_every=args.checkpoint_every,
+                progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
+            )
+        except SweepInterrupted as stop:
+            # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
+            cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
+            raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
+        except Exception as error:
+            # A file error carries its errno; a lost connection to the cluster is an OSError too, without one.
+            if isinstance(error, OSError) and (executor is None or error.errno is not None):
+                raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
+            if executor is None:
+                raise
+            # A chunk failed on the cluster (xorc missing on a worker, a worker lost too often, the
+            # scheduler gone): the finished seeds are in --out already; say what happened, once.
+            kept = "; the finished seeds are in --out" if args.out is not None else ""
+            failed = f"the sweep failed on the cluster ({_why(error)}){kept}"
+            raise RunError(f"--scheduler {args.scheduler}: {failed}") from None
+    if executor is not None:
+        results = [dataclasses.replace(result, executor=f"Dask cluster {args.scheduler}") for result in results]
     runs = list(zip(recipes, results, strict=True))
 
     seeds_text = _seeds_text(args.seeds)
@@ -309,6 +354,41 @@ def _sweep(args: argparse.Namespace) -> int:
         except (ImportError, OSError) as error:
             raise RunError(f"--plot: {error}") from None
     return 0
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
+    """The Dask cluster's executor for --scheduler (connected here, closed after); None for this machine."""
+    if args.scheduler is None:
+        yield None
+        return
+    from ._dask_cluster import AddressError, ClusterError, cluster_executor
+
+    with contextlib.ExitStack() as stack:
+        try:
+            executor, workers = stack.enter_context(cluster_executor(args.scheduler, args.connect_timeout))
+        except AddressError as error:
+            raise UsageError(f"--scheduler: {error}") from None
+        except ClusterError as error:
+            raise RunError(f"--scheduler: {error}") from None
+        if not args.quiet:
+            threads = sum(workers.values())
+            where = (
+                f"{len(workers)} worker{'s' * (len(workers) != 1)}, {threads} thread{'s' * (threads != 1)}"
+                if workers
+                else "no workers yet; the chunks wait for them"
+            )
+            print(f"sweep on the Dask cluster at {args.scheduler}: {where}", file=sys.stderr, flush=True)
+        yield executor
+
+
+def _why(error: BaseException) -> str:
+    """An exception from a cluster, on one line; a worker without xorc says so."""
+    if isinstance(error, ModuleNotFoundError) and error.name == "xorc":
+        return "a worker has no xorc: pip install xorc on every worker"
+    if isinstance(error, CancelledError):
+        return "its chunks were cancelled: the scheduler went away or was restarted"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def _out_path(out: str, setting: dict[str, Any]) -> str:

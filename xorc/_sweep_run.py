@@ -30,10 +30,16 @@ from ._sweep_chunks import ChunkResult, Recipe, train_chunk
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
 
-#: Seconds a remote chunk should take at least, so that the executor's overhead per
-#: chunk (about a millisecond for Dask) stays small; per seed, 3 ns a unit of work.
-REMOTE_CHUNK_SECONDS = 0.25
-SECONDS_PER_WORK = 3e-9
+#: Seconds of work a remote chunk aims at, so that the executor's cost per chunk stays
+#: under 1% of it: Dask spends 1 to 5 ms of a worker's CPU on a chunk (bench/dask_sweep.py).
+REMOTE_CHUNK_SECONDS = 0.5
+#: Seconds per unit of Recipe.network_work() (a multiply-add, roughly) of lockstep training
+#: on one core: the seed recipe's network-step (61 units) in about 25 ns at AVX2, 40 per µs.
+#: A slower worker (a lower SIMD level, a busy core) makes the chunks longer, never shorter.
+SECONDS_PER_WORK = 0.4e-9
+#: A remote chunk's seeds come in whole multiples of this many: lockstep training fills
+#: vectors of 1 to 16 networks (AVX-512, float32), and a part-filled vector costs a full one.
+REMOTE_CHUNK_MULTIPLE = 16
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -94,15 +100,24 @@ class Job:
             self.dirty = False
 
 
-def chunk_size(jobs: list[Job], workers: int | None) -> int:
-    """Seeds per chunk: several chunks per worker for balance, and, for a remote executor
-    (workers None), chunks long enough that the per-chunk overhead does not matter."""
+def chunk_sizes(jobs: list[Job], workers: int | None) -> list[int]:
+    """Seeds per chunk, per job: several chunks per worker for balance, and, for a remote
+    executor (workers None), chunks long enough that the per-chunk overhead does not matter.
+
+    Remote: about REMOTE_CHUNK_SECONDS of lockstep work each, per recipe (a grid of 1,000
+    and 60,000 steps gets chunks 60 times larger for the first), in whole vectors, at most
+    4096 seeds, and small enough that the whole sweep makes at least 16 chunks.
+    """
     missing = sum(int(np.count_nonzero(~job.done)) for job in jobs)
     if workers is not None:
-        return max(1, min(64, math.ceil(missing / (workers * 8))))
-    seconds_per_seed = max(job.recipe.steps * job.recipe.network_work() * SECONDS_PER_WORK for job in jobs)
-    wanted = math.ceil(REMOTE_CHUNK_SECONDS / max(seconds_per_seed, 1e-9))
-    return max(1, min(4096, wanted, math.ceil(missing / 16)))
+        return [max(1, min(64, math.ceil(missing / (workers * 8))))] * len(jobs)
+    balanced = math.ceil(missing / 16)
+    sizes = []
+    for job in jobs:
+        seconds_per_seed = max(job.recipe.steps, 1) * job.recipe.network_work() * SECONDS_PER_WORK
+        wanted = math.ceil(REMOTE_CHUNK_SECONDS / seconds_per_seed / REMOTE_CHUNK_MULTIPLE) * REMOTE_CHUNK_MULTIPLE
+        sizes.append(max(1, min(4096, wanted, balanced)))
+    return sizes
 
 
 def run(
@@ -121,11 +136,10 @@ def run(
     pool: Executor = own_pool if own_pool is not None else executor  # type: ignore[assignment]
     # A pool of threads in this process shares the stop flag; a process or a cluster cannot.
     shares_flag = isinstance(pool, ThreadPoolExecutor)
-    if chunk is None:
-        chunk = chunk_size(jobs, threads if own_pool is not None else None)
+    sizes = chunk_sizes(jobs, threads if own_pool is not None else None) if chunk is None else [chunk] * len(jobs)
     window = 4 * threads if own_pool is not None else 1024  # outstanding chunks at a time
     pending: dict[Future[ChunkResult | None], tuple[Job, np.ndarray]] = {}
-    chunks = _chunks(jobs, chunk)
+    chunks = _chunks(jobs, sizes)
 
     def done_count() -> int:
         return sum(int(np.count_nonzero(job.done)) for job in jobs)
@@ -197,9 +211,9 @@ def run(
     save_all()
 
 
-def _chunks(jobs: list[Job], size: int) -> Iterator[tuple[Job, np.ndarray]]:
-    """(job, positions of up to `size` seeds not done yet), job after job."""
-    for job in jobs:
+def _chunks(jobs: list[Job], sizes: list[int]) -> Iterator[tuple[Job, np.ndarray]]:
+    """(job, positions of up to its size of seeds not done yet), job after job."""
+    for job, size in zip(jobs, sizes, strict=True):
         missing = np.flatnonzero(~job.done)
         for start in range(0, missing.size, size):
             yield job, missing[start : start + size]
