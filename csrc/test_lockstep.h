@@ -116,6 +116,21 @@ static struct FN(net) FN(batch_net)(const struct FN(batch) * b, size_t k)
     return net;
 }
 
+/*
+ * The same bits, or both NaN: a NaN's sign and payload depend on which operand of a
+ * commutative operation the compiler puts first, in the scalar kernel as in this one,
+ * so only NaN-ness is compared (the NaN weights of a network that has diverged).
+ */
+static int FN(same_or_nan)(const REAL *a, const REAL *b, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (memcmp(&a[i], &b[i], sizeof(REAL)) != 0 && !(isnan(a[i]) && isnan(b[i]))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Whether every output in `out` (n rows) lies on its target's side of 0.5. */
 static int FN(all_right)(const REAL *out, const REAL *y, size_t len)
 {
@@ -201,13 +216,13 @@ static void FN(check_lockstep)(struct tally *t, const char *label, const struct 
         int64_t want_learned = -1;
         ok &=
             FN(train_alone)(&alone, &want_loss, want_out, &want_learned, lr, 0, steps, check_every);
-        const int net_same = FN(same_bits)(alone.W1, W1 + k * w1, w1)
-                             && FN(same_bits)(alone.W2, W2 + k * w2, w2)
+        const int net_same = FN(same_or_nan)(alone.W1, W1 + k * w1, w1)
+                             && FN(same_or_nan)(alone.W2, W2 + k * w2, w2)
                              && (!bias
-                                 || (FN(same_bits)(alone.b1, b1 + k * d.n_hidden, d.n_hidden)
-                                     && FN(same_bits)(alone.b2, b2 + k * d.n_out, d.n_out)))
-                             && FN(same_bits)(&want_loss, loss + k, 1)
-                             && FN(same_bits)(want_out, out + k * d.n * d.n_out, d.n * d.n_out)
+                                 || (FN(same_or_nan)(alone.b1, b1 + k * d.n_hidden, d.n_hidden)
+                                     && FN(same_or_nan)(alone.b2, b2 + k * d.n_out, d.n_out)))
+                             && FN(same_or_nan)(&want_loss, loss + k, 1)
+                             && FN(same_or_nan)(want_out, out + k * d.n * d.n_out, d.n * d.n_out)
                              && (check_every == 0 || want_learned == learned_at[k]);
         if (!net_same && same) {
             first_wrong = k;
@@ -271,6 +286,19 @@ static void FN(test_lockstep_level)(struct tally *t, int level)
         FN(check_lockstep)(t, "truth table 3-4-2", &parity, level, (REAL)0.5, 200, 10, 2);
         FN(batch_free)(&xor_table);
         FN(batch_free)(&parity);
+    }
+    {
+        /* Truth tables with weights beyond the shortcut's bounds, infinite or NaN: the
+         * products by 0 that the shortcut drops are NaN there, as alone. */
+        const double wild[] = {0x1p401, INFINITY, -INFINITY, NAN, 1e300};
+        struct FN(batch) b = FN(batch_table)(2, 3, 1, 2 * lanes + 1, 0, 70);
+        for (size_t k = 0; k < b.count; k += 2) {
+            b.W1[k * 6 + (k / 2) % 6] = (REAL)wild[(k / 2) % 5];
+            b.W2[k * 3 + (k / 2) % 3] = (REAL)wild[(k / 2 + 1) % 5];
+        }
+        FN(check_lockstep)
+        (t, "truth table, weights huge or not finite", &b, level, (REAL)0.5, 20, 5, 1);
+        FN(batch_free)(&b);
     }
     for (int bias = 0; bias <= 1; bias++) {
         /* Saturated sigmoids, exponentials off the hot path in some lanes and not others. */
@@ -441,6 +469,19 @@ static void FN(test_lockstep_errors)(struct tally *t)
             snprintf(why, sizeof why, "lr=%g", bad[k]);
             FN(expect_lockstep)(t, &b, &c, XORC_ERR_LR, why);
         }
+    }
+    {
+        /* With checks, learned_at must hold the steps: first_step + steps within int64. */
+        struct FN(lbufs) before = FN(lbufs_copy)(&b);
+        const int status = FN(xorc_train_lockstep)(
+            (REAL *)b.at[L_W1], (REAL *)b.at[L_B1], (REAL *)b.at[L_W2], (REAL *)b.at[L_B2],
+            (REAL *)b.at[L_LOSS], (REAL *)b.at[L_OUT], (int64_t *)b.at[L_LEARNED],
+            (REAL *)b.at[L_WORK], valid.work_len, (const REAL *)b.at[L_X], (const REAL *)b.at[L_Y],
+            d.n, d.n_in, d.n_hidden, d.n_out, valid.count, (REAL)0.1, (uint64_t)INT64_MAX, 1, 1,
+            XORC_SIMD_SCALAR);
+        check(t, status == XORC_ERR_SIZE && FN(lbufs_same)(&b, &before),
+              "xorc_train_lockstep (%s) with steps beyond int64: status %d", REAL_NAME, status);
+        FN(lbufs_free)(&before);
     }
     c = valid;
     c.work_len = valid.work_len - 1;

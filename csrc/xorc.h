@@ -172,8 +172,8 @@ size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_
  *                    y > 0.5, out < 0.5 elsewhere); left as it was if there is none.
  *                    Only read and written when check_every > 0 (else it may be NULL).
  * first_step is the number of steps the networks have had before this call: it
- * only places the checks. `work` holds work_len elements, at least
- * xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out); level is an XORC_SIMD_*
+ * only places the checks (with checks, first_step + steps must fit an int64). `work` holds work_len
+ * elements, at least xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out); level is an XORC_SIMD_*
  * value at most xorc_simd_best().
  */
 int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,

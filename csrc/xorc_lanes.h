@@ -21,6 +21,9 @@
 #define LV_(name, level) LV__(name, level)
 #define LV__(name, level) name##_##level
 
+/* A group (LANES * BLOCKS networks) must fit the workspace's entries (a compile-time check). */
+typedef char LV(group_fits_workspace)[LANES * BLOCKS <= XORC_GROUP_MAX ? 1 : -1];
+
 #if LANES == 1
 /* One lane: the vector types are the scalar types, and a lane is the value itself. */
 typedef double LV(vd);

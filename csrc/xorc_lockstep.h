@@ -30,6 +30,16 @@
  * registers where they suffice), else in the workspace.
  */
 
+/*
+ * s_j 2^e for each lane's k (xorc_exp_scale in xorc_exp.h): the table's bits of s_j
+ * plus k << 43, which puts e in the exponent.
+ */
+XORC_INLINE LV(vd) FN(exp_scale)(LV(vu) k)
+{
+    const LV(vu) bits = LV(gather_u)(xorc_exp_scale_bits, k % XORC_EXP_N);
+    return LV(as_double)(bits + (k << (52 - XORC_EXP_TABLE_BITS)));
+}
+
 /* e^x in double for |x| < 700, lane by lane: exp_d's hot path (xorc_exp.h). */
 XORC_INLINE LV(vd) FN(exp_core_d)(LV(vd) x)
 {
@@ -39,37 +49,38 @@ XORC_INLINE LV(vd) FN(exp_core_d)(LV(vd) x)
     LV(vd) r = x - kd * xorc_exp_ln2_hi_n;
     r = r - kd * xorc_exp_ln2_lo_n;
     LV(vd) r2 = r * r;
-    LV(vu) j = k % XORC_EXP_N;
-    LV(vd) t = LV(gather_d)(xorc_exp_tail, j);
+    LV(vd) t = LV(gather_d)(xorc_exp_tail, k % XORC_EXP_N);
     LV(vd) p = t + r + r2 * (0.5 + r * (1.0 / 6) + r2 * (1.0 / 24));
-    LV(vd)
-    s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, j) + (k << (52 - XORC_EXP_TABLE_BITS)));
+    LV(vd) s = FN(exp_scale)(k);
     return s + s * p;
 }
 
+/*
+ * The bounds on the weights and targets within which the truth-table shortcut is
+ * exact (FN(gradients)): every z, g = W2·delta and dz1 of a step then stays finite,
+ * with room for any number of units (2^400 · 2^100 in double, 2^40 · 2^20 in float).
+ */
 #if !REAL_IS_FLOAT
-/* Where exp_d leaves its hot path: |x| < 700 there. */
-#define EXP_HOT_LIMIT 700.0
+#define SHORTCUT_WEIGHT_MAX 0x1p400
+#define SHORTCUT_TARGET_MAX 0x1p100
+#else
+#define SHORTCUT_WEIGHT_MAX 0x1p40f
+#define SHORTCUT_TARGET_MAX 0x1p20f
+#endif
 
-/* exp_d's hot path, lane by lane. */
+#if !REAL_IS_FLOAT
+/* exp_d: its hot path for |x| < 700, its out-of-line path (xorc_exp.h) elsewhere. */
+#define EXP_HOT_LIMIT 700.0
+#define EXP_WIDE xorc_exp_wide
+
 XORC_INLINE VR FN(exp_hot)(VR x)
 {
     return FN(exp_core_d)(x);
 }
-
-/* exp_d's own out-of-line path, for the lanes outside its hot path. */
-XORC_NOINLINE VR FN(exp_edges)(VR x, VR e)
-{
-    for (size_t l = 0; l < LANES; l++) {
-        if (!(fabs(LANE(x, l)) < EXP_HOT_LIMIT)) {
-            LANE(e, l) = xorc_exp_wide(LANE(x, l));
-        }
-    }
-    return e;
-}
 #else
-/* Where exp_s leaves its hot path: |x| < 100 there. */
+/* exp_s: its hot path for |x| < 100, its out-of-line path (xorc_exp.h) elsewhere. */
 #define EXP_HOT_LIMIT 100.0f
+#define EXP_WIDE xorc_exp_s_wide
 
 /* exp_s's hot path, lane by lane: in double lanes, rounded once to float. */
 XORC_INLINE VR FN(exp_hot)(VR xf)
@@ -79,23 +90,21 @@ XORC_INLINE VR FN(exp_hot)(VR xf)
     LV(vu) k = LV(as_bits)(kd);
     kd = kd - XORC_EXP_SHIFT;
     LV(vd) r = x - kd * xorc_exp_ln2_n;
-    LV(vd)
-    s = LV(as_double)(LV(gather_u)(xorc_exp_scale_bits, k % XORC_EXP_N)
-                      + (k << (52 - XORC_EXP_TABLE_BITS)));
+    LV(vd) s = FN(exp_scale)(k);
     return NARROW(s + s * (r + r * r * 0.5));
 }
+#endif
 
-/* exp_s's own out-of-line path, for the lanes outside its hot path. */
+/* The scalar kernel's own out-of-line path, for the lanes outside the hot path. */
 XORC_NOINLINE VR FN(exp_edges)(VR x, VR e)
 {
     for (size_t l = 0; l < LANES; l++) {
-        if (!(fabsf(LANE(x, l)) < EXP_HOT_LIMIT)) {
-            LANE(e, l) = xorc_exp_s_wide(LANE(x, l));
+        if (!(LANE(x, l) < EXP_HOT_LIMIT && LANE(x, l) > -EXP_HOT_LIMIT)) {
+            LANE(e, l) = EXP_WIDE(LANE(x, l));
         }
     }
     return e;
 }
-#endif
 
 /*
  * e^x, lane by lane, exactly as the scalar kernel's exponential. Two ways, chosen
@@ -116,6 +125,7 @@ XORC_INLINE VR FN(exp)(VR x, VM *hot)
     return e;
 }
 #undef EXP_HOT_LIMIT
+#undef EXP_WIDE
 
 /* sigmoid(z) = 1 / (1 + e^-z), lane by lane; `hot` as FN(exp) takes it. */
 XORC_INLINE VR FN(sigmoid)(VR z, VM *hot)
@@ -425,6 +435,18 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
      * are independent, so the processor overlaps them. The loops over a block's rows
      * have a literal count, so they unroll completely and, on a literal truth table,
      * every test of an input is decided at compile time. */
+    if (binary && hot != NULL) {
+        /* The shortcut drops products 0·w and 0·dz1; they are +-0 only while w and dz1
+         * are finite. |W1|, |W2| < SHORTCUT_WEIGHT_MAX (and |y| < SHORTCUT_TARGET_MAX,
+         * checked at the entry) keep every z, g and dz1 of the step finite; a step where
+         * a weight is larger, or not finite, is done again the careful way. */
+        for (size_t p = 0; p < n_in * n_hidden * BLOCKS; p++) {
+            hot[p % BLOCKS] &= (VM)(ABS(g->W1[p]) < (REAL)SHORTCUT_WEIGHT_MAX);
+        }
+        for (size_t p = 0; p < n_hidden * n_out * BLOCKS; p++) {
+            hot[p % BLOCKS] &= (VM)(ABS(g->W2[p]) < (REAL)SHORTCUT_WEIGHT_MAX);
+        }
+    }
     for (size_t i = 0; i < n; i += XORC_ROWS) {
         const size_t rows = n - i < XORC_ROWS ? n - i : XORC_ROWS;
         XORC_UNROLL
@@ -518,8 +540,8 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
             for (size_t u = 0; u < BLOCKS; u++) {
                 ok[u] = ~none;
             }
-            (void)FN(gradients_careful)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, binary,
-                                        h_zero, checking);
+            (void)FN(gradients_careful)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, 0, h_zero,
+                                        checking);
         }
         if (checking) {
             for (size_t u = 0; u < BLOCKS; u++) {
@@ -631,11 +653,17 @@ static void FN(run_any)(VR *state, REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL 
     }
 }
 
-/* Whether every input is exactly 0 or 1 (a truth table): see FN(layer_binary). */
-static int FN(all_binary)(const REAL *X, size_t len)
+/* Whether every input is exactly 0 or 1 (a truth table) and every target moderate:
+ * see FN(layer_binary) and FN(gradients). */
+static int FN(all_binary)(const REAL *X, size_t len, const REAL *y, size_t y_len)
 {
     for (size_t i = 0; i < len; i++) {
         if (!(X[i] == 0 || X[i] == 1)) {
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < y_len; i++) {
+        if (!(y[i] < (REAL)SHORTCUT_TARGET_MAX && y[i] > -(REAL)SHORTCUT_TARGET_MAX)) {
             return 0;
         }
     }
@@ -652,7 +680,7 @@ static void FN(lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
                          uint64_t first_step, uint64_t steps, uint64_t check_every)
 {
     const int seed_shape = b1 == NULL && n == 4 && n_in == 2 && n_hidden == 3 && n_out == 1;
-    const int binary = FN(all_binary)(X, n * n_in);
+    const int binary = FN(all_binary)(X, n * n_in, y, n * n_out);
     const int table2 = seed_shape && memcmp(X, FN(table2_X), sizeof FN(table2_X)) == 0;
     for (size_t first = 0; first < batch; first += BLOCKS * LANES) {
         if (table2) {
@@ -667,3 +695,6 @@ static void FN(lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
         }
     }
 }
+
+#undef SHORTCUT_WEIGHT_MAX
+#undef SHORTCUT_TARGET_MAX

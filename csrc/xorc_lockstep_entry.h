@@ -16,7 +16,9 @@ int FN(xorc_train_lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, 
         return XORC_ERR_NULL;
     }
     const size_t needed = xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out);
-    if (!batch_ok(batch, n, n_in, n_hidden, n_out) || needed == 0) {
+    /* learned_at holds a step as an int64: the steps checked must fit one. */
+    if (!batch_ok(batch, n, n_in, n_hidden, n_out) || needed == 0
+        || (check_every > 0 && (first_step > INT64_MAX || steps > INT64_MAX - first_step))) {
         return XORC_ERR_SIZE;
     }
     if (!(isfinite(lr) && lr > 0)) {

@@ -114,7 +114,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype)
     # A batch trains in whole vectors: a lone network costs as much as a few.
     piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.network_work()))
-    if piece > recipe.check_every:
+    if 0 < recipe.check_every < piece:
         piece -= piece % recipe.check_every  # pieces end on checked steps
     done = 0
     while True:
