@@ -132,7 +132,8 @@ int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32
  * vector registers, so that each arithmetic operation of a training step is one
  * vector operation serving LANES networks. Every network ends bit for bit where
  * xorc_train_* takes it alone: the operations, their order and the exponential
- * are the scalar kernel's, lane by lane.
+ * are the scalar kernel's, lane by lane. (A network whose values become NaN ends NaN
+ * where it does alone; a NaN's sign and payload are not part of the promise.)
  *
  * The SIMD level says which instructions run; every level gives the same bits.
  *   XORC_SIMD_SCALAR  one network at a time (any processor, any compiler)
