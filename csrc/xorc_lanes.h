@@ -9,7 +9,9 @@
  *            the target pragma around the inclusion)
  *   BLOCKS   independent vectors of networks trained in one loop body (see
  *            xorc_lockstep.h)
- * There is deliberately no include guard.
+ * and optionally the lane operations below (XORC_GATHER_*, XORC_ALL_TRUE_*). All of
+ * them are undefined at the end, ready for the next level. There is deliberately
+ * no include guard.
  *
  * What differs between levels is only what is here: how wide a vector is and how
  * its lanes are reached. The arithmetic is xorc_lockstep.h's, the same text for
@@ -169,3 +171,12 @@ XORC_INLINE int LV(all_true_f)(LV(mf) m)
 #undef LV
 #undef LV_
 #undef LV__
+
+/* The level's own macros, given by the includer, end with it. */
+#undef LEVEL
+#undef LANES
+#undef BLOCKS
+#undef XORC_GATHER_D
+#undef XORC_GATHER_U
+#undef XORC_ALL_TRUE_D
+#undef XORC_ALL_TRUE_F

@@ -43,9 +43,6 @@
 #define LANES 1
 #define BLOCKS 2
 #include "xorc_lanes.h"
-#undef LEVEL
-#undef LANES
-#undef BLOCKS
 
 #if XORC_X86_LEVELS
 
@@ -65,10 +62,6 @@
 #define BLOCKS 2
 #define XORC_ALL_TRUE_D(m) (_mm_movemask_pd((__m128d)(m)) == 0x3)
 #include "xorc_lanes.h"
-#undef LEVEL
-#undef LANES
-#undef BLOCKS
-#undef XORC_ALL_TRUE_D
 
 XORC_TARGET_BEGIN("avx2")
 #define LEVEL avx2
@@ -80,13 +73,6 @@ XORC_TARGET_BEGIN("avx2")
 #define XORC_ALL_TRUE_D(m) (_mm256_movemask_pd((__m256d)(m)) == 0xf)
 #define XORC_ALL_TRUE_F(m) (_mm_movemask_ps((__m128)(m)) == 0xf)
 #include "xorc_lanes.h"
-#undef LEVEL
-#undef LANES
-#undef BLOCKS
-#undef XORC_GATHER_D
-#undef XORC_GATHER_U
-#undef XORC_ALL_TRUE_D
-#undef XORC_ALL_TRUE_F
 XORC_TARGET_END
 
 XORC_TARGET_BEGIN("avx512f")
@@ -98,13 +84,6 @@ XORC_TARGET_BEGIN("avx512f")
 #define XORC_ALL_TRUE_D(m) (_mm512_test_epi64_mask((__m512i)(m), (__m512i)(m)) == 0xff)
 #define XORC_ALL_TRUE_F(m) (_mm256_movemask_ps((__m256)(m)) == 0xff)
 #include "xorc_lanes.h"
-#undef LEVEL
-#undef LANES
-#undef BLOCKS
-#undef XORC_GATHER_D
-#undef XORC_GATHER_U
-#undef XORC_ALL_TRUE_D
-#undef XORC_ALL_TRUE_F
 XORC_TARGET_END
 
 /* The extended control register XCR0: which register states the OS saves. */
