@@ -42,11 +42,7 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[BinaryIO], o
     anything but a regular file (a folder, a device such as /dev/null, a FIFO).
     """
     given = os.fspath(path)
-    target = _target(given)
-    try:
-        temp, fd = _create_temporary(target)
-    except OSError as error:
-        raise _naming(error, given) from None
+    target, temp, fd = _begin(given)
     try:
         with os.fdopen(fd, "wb") as file:
             write(file)
@@ -71,15 +67,20 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     creates and removes a temporary file beside it (which proves the folder writable,
     also for root and on read-only file systems).
     """
-    given = os.fspath(path)
+    _, temp, fd = _begin(os.fspath(path))
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
+
+
+def _begin(given: str) -> tuple[_Target, str, int]:
+    """The checked target of `given`, and a new temporary file beside it (its path and descriptor)."""
     target = _target(given)
     try:
         temp, fd = _create_temporary(target)
     except OSError as error:
         raise _naming(error, given) from None
-    os.close(fd)
-    with contextlib.suppress(OSError):
-        os.unlink(temp)
+    return target, temp, fd
 
 
 def _target(given: str) -> _Target:
