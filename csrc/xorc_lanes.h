@@ -9,7 +9,7 @@
  *            the target pragma around the inclusion)
  *   BLOCKS   independent vectors of networks trained in one loop body (see
  *            xorc_lockstep.h)
- * and optionally the lane operations below (XORC_GATHER_*, XORC_ALL_TRUE_*). All of
+ * and optionally the lane operations below (XORC_EXP_ENTRIES, XORC_ALL_TRUE_*). All of
  * them are undefined at the end, ready for the next level. There is deliberately
  * no include guard.
  *
@@ -73,35 +73,23 @@ XORC_INLINE LV(vd) LV(as_double)(LV(vu) u)
 #endif
 
 /*
- * The lane operations a level may do in one instruction (the includer defines
- * XORC_GATHER_D, XORC_GATHER_U, XORC_ALL_TRUE_D, XORC_ALL_TRUE_F with intrinsics);
- * otherwise, lane by lane. Both give the same bits: a gather is the scalar
- * kernel's table loads, and a mask test reads no floating-point value.
+ * The lane operations a level may do in a few instructions (the includer defines
+ * XORC_EXP_ENTRIES, XORC_ALL_TRUE_D, XORC_ALL_TRUE_F with intrinsics); otherwise,
+ * lane by lane. Both give the same bits: the loads are the scalar kernel's table
+ * loads, and a mask test reads no floating-point value.
  */
 
-/* table[j] in each lane. */
-XORC_INLINE LV(vd) LV(gather_d)(const double *table, LV(vu) j)
+/* Entry j of the exponential's table (xorc_exp.h) in each lane: its t_j into *tail,
+ * its bits of s_j into *scale_bits. */
+XORC_INLINE void LV(exp_entries)(LV(vu) j, LV(vd) * tail, LV(vu) * scale_bits)
 {
-#ifdef XORC_GATHER_D
-    return XORC_GATHER_D(table, j);
+#ifdef XORC_EXP_ENTRIES
+    XORC_EXP_ENTRIES(j, tail, scale_bits);
 #else
-    LV(vd) v = {0};
     for (size_t l = 0; l < LANES; l++) {
-        LANE(v, l) = table[LANE(j, l)];
+        LANE(*tail, l) = xorc_exp_table[LANE(j, l)].tail;
+        LANE(*scale_bits, l) = xorc_exp_table[LANE(j, l)].scale_bits;
     }
-    return v;
-#endif
-}
-XORC_INLINE LV(vu) LV(gather_u)(const uint64_t *table, LV(vu) j)
-{
-#ifdef XORC_GATHER_U
-    return XORC_GATHER_U(table, j);
-#else
-    LV(vu) v = {0};
-    for (size_t l = 0; l < LANES; l++) {
-        LANE(v, l) = table[LANE(j, l)];
-    }
-    return v;
 #endif
 }
 
@@ -176,7 +164,6 @@ XORC_INLINE int LV(all_true_f)(LV(mf) m)
 #undef LEVEL
 #undef LANES
 #undef BLOCKS
-#undef XORC_GATHER_D
-#undef XORC_GATHER_U
+#undef XORC_EXP_ENTRIES
 #undef XORC_ALL_TRUE_D
 #undef XORC_ALL_TRUE_F

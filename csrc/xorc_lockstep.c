@@ -56,10 +56,24 @@
 #endif
 #define XORC_STR(x) #x
 
-/* SSE2 is x86-64's baseline: no pragma. It has no gather. */
+/*
+ * The table entries of a vector's lanes, at the levels below AVX-512: one 16-byte
+ * load per lane reads its pair (tail, scale bits), and unpacking the pairs gives
+ * the vector of tails and the vector of scale bits. (AVX2's gathers would need
+ * two, each slower on some processors than these loads.)
+ */
+#define XORC_ENTRY(j, l) _mm_loadu_pd(&xorc_exp_table[(j)[l]].tail)
+
+/* SSE2 is x86-64's baseline: no pragma. */
 #define LEVEL sse2
 #define LANES 2
 #define BLOCKS 2
+#define XORC_EXP_ENTRIES(j, tail, scale_bits)                                                      \
+    do {                                                                                           \
+        const __m128d e0_ = XORC_ENTRY(j, 0), e1_ = XORC_ENTRY(j, 1);                              \
+        *(tail) = (vd_sse2)_mm_unpacklo_pd(e0_, e1_);                                              \
+        *(scale_bits) = (vu_sse2)_mm_unpackhi_pd(e0_, e1_);                                        \
+    } while (0)
 #define XORC_ALL_TRUE_D(m) (_mm_movemask_pd((__m128d)(m)) == 0x3)
 #include "xorc_lanes.h"
 
@@ -67,9 +81,16 @@ XORC_TARGET_BEGIN("avx2")
 #define LEVEL avx2
 #define LANES 4
 #define BLOCKS 2
-#define XORC_GATHER_D(table, j) ((vd_avx2)_mm256_i64gather_pd((table), (__m256i)(j), 8))
-#define XORC_GATHER_U(table, j)                                                                    \
-    ((vu_avx2)_mm256_i64gather_epi64((const long long *)(const void *)(table), (__m256i)(j), 8))
+/* Lanes 0 and 2 in one register, 1 and 3 in the other: unpacking then pairs them in order. */
+#define XORC_EXP_ENTRIES(j, tail, scale_bits)                                                      \
+    do {                                                                                           \
+        const __m256d e02_ =                                                                       \
+            _mm256_insertf128_pd(_mm256_castpd128_pd256(XORC_ENTRY(j, 0)), XORC_ENTRY(j, 2), 1);   \
+        const __m256d e13_ =                                                                       \
+            _mm256_insertf128_pd(_mm256_castpd128_pd256(XORC_ENTRY(j, 1)), XORC_ENTRY(j, 3), 1);   \
+        *(tail) = (vd_avx2)_mm256_unpacklo_pd(e02_, e13_);                                         \
+        *(scale_bits) = (vu_avx2)_mm256_unpackhi_pd(e02_, e13_);                                   \
+    } while (0)
 #define XORC_ALL_TRUE_D(m) (_mm256_movemask_pd((__m256d)(m)) == 0xf)
 #define XORC_ALL_TRUE_F(m) (_mm_movemask_ps((__m128)(m)) == 0xf)
 #include "xorc_lanes.h"
@@ -79,12 +100,18 @@ XORC_TARGET_BEGIN("avx512f")
 #define LEVEL avx512
 #define LANES 8
 #define BLOCKS 2
-#define XORC_GATHER_D(table, j) ((vd_avx512)_mm512_i64gather_pd((__m512i)(j), (table), 8))
-#define XORC_GATHER_U(table, j) ((vu_avx512)_mm512_i64gather_epi64((__m512i)(j), (table), 8))
+/* Two gathers, of the doubles at 2j and 2j + 1 from the table's start. */
+#define XORC_EXP_ENTRIES(j, tail, scale_bits)                                                      \
+    do {                                                                                           \
+        const __m512i at_ = (__m512i)((j)*2);                                                      \
+        *(tail) = (vd_avx512)_mm512_i64gather_pd(at_, &xorc_exp_table[0].tail, 8);                 \
+        *(scale_bits) = (vu_avx512)_mm512_i64gather_pd(at_, &xorc_exp_table[0].tail + 1, 8);       \
+    } while (0)
 #define XORC_ALL_TRUE_D(m) (_mm512_test_epi64_mask((__m512i)(m), (__m512i)(m)) == 0xff)
 #define XORC_ALL_TRUE_F(m) (_mm256_movemask_ps((__m256)(m)) == 0xff)
 #include "xorc_lanes.h"
 XORC_TARGET_END
+#undef XORC_ENTRY
 
 /* The extended control register XCR0: which register states the OS saves. */
 static uint64_t xorc_xgetbv0(void)

@@ -31,13 +31,13 @@
  */
 
 /*
- * s_j 2^e for each lane's k (xorc_exp_scale in xorc_exp.h): the table's bits of s_j
- * plus k << 43, which puts e in the exponent.
+ * s_j 2^e for each lane's k (xorc_exp_scale in xorc_exp.h), from the bits of s_j
+ * that the table gives for j = k mod N: those plus k << 43, which puts e in the
+ * exponent.
  */
-XORC_INLINE LV(vd) FN(exp_scale)(LV(vu) k)
+XORC_INLINE LV(vd) FN(exp_scale)(LV(vu) k, LV(vu) scale_bits)
 {
-    const LV(vu) bits = LV(gather_u)(xorc_exp_scale_bits, k % XORC_EXP_N);
-    return LV(as_double)(bits + (k << (52 - XORC_EXP_TABLE_BITS)));
+    return LV(as_double)(scale_bits + (k << (52 - XORC_EXP_TABLE_BITS)));
 }
 
 /* e^x in double for |x| < 700, lane by lane: exp_d's hot path (xorc_exp.h). */
@@ -49,9 +49,11 @@ XORC_INLINE LV(vd) FN(exp_core_d)(LV(vd) x)
     LV(vd) r = x - kd * xorc_exp_ln2_hi_n;
     r = r - kd * xorc_exp_ln2_lo_n;
     LV(vd) r2 = r * r;
-    LV(vd) t = LV(gather_d)(xorc_exp_tail, k % XORC_EXP_N);
+    LV(vd) t;
+    LV(vu) scale_bits;
+    LV(exp_entries)(k % XORC_EXP_N, &t, &scale_bits);
     LV(vd) p = t + r + r2 * (0.5 + r * (1.0 / 6) + r2 * (1.0 / 24));
-    LV(vd) s = FN(exp_scale)(k);
+    LV(vd) s = FN(exp_scale)(k, scale_bits);
     return s + s * p;
 }
 
@@ -90,7 +92,10 @@ XORC_INLINE VR FN(exp_hot)(VR xf)
     LV(vu) k = LV(as_bits)(kd);
     kd = kd - XORC_EXP_SHIFT;
     LV(vd) r = x - kd * xorc_exp_ln2_n;
-    LV(vd) s = FN(exp_scale)(k);
+    LV(vd) unused_tail;
+    LV(vu) scale_bits;
+    LV(exp_entries)(k % XORC_EXP_N, &unused_tail, &scale_bits);
+    LV(vd) s = FN(exp_scale)(k, scale_bits);
     return NARROW(s + s * (r + r * r * 0.5));
 }
 #endif

@@ -5,9 +5,12 @@
 
 For j = 0 .. N-1 (N = 2^9 = 512), with s_j the double nearest to 2^(j/N) and t_j
 the double nearest to the relative error (2^(j/N) - s_j) / s_j (so 2^(j/N) =
-s_j (1 + t_j) to about 106 bits), the tables hold t_j and the bits of s_j minus
-j * 2^43: adding k * 2^43 (k = N e + j) to those then gives the bits of s_j 2^e. ln2/N is split into a high part of 33
-significant bits (so k * hi is exact for |k| < 2^20) and the rest, lo.
+s_j (1 + t_j) to about 106 bits), entry j of the table holds t_j and the bits of
+s_j minus j * 2^43: adding k * 2^43 (k = N e + j) to those then gives the bits of
+s_j 2^e. The two halves of an entry sit side by side, so that one 16-byte load
+reads both (the lockstep kernel loads a lane's pair so). ln2/N is split into a
+high part of 33 significant bits (so k * hi is exact for |k| < 2^20) and the
+rest, lo.
 """
 
 from __future__ import annotations
@@ -58,13 +61,13 @@ def generate() -> str:
         s = float(exact)
         tails.append(float((exact - decimal.Decimal(s)) / decimal.Decimal(s)))
         bits.append(struct.unpack("<Q", struct.pack("<d", s))[0] - (j << (52 - TABLE_BITS)))
-    lines.append(f"/* 2^(j/N) = s_j (1 + t_j): the bits of s_j minus j * 2^{52 - TABLE_BITS}, j = 0 .. N-1 */")
-    lines.append("static const uint64_t xorc_exp_scale_bits[XORC_EXP_N] = {")
-    lines += [f"    UINT64_C({b:#018x})," for b in bits]
+    lines.append(f"/* 2^(j/N) = s_j (1 + t_j), j = 0 .. N-1: t_j, and the bits of s_j minus j * 2^{52 - TABLE_BITS} */")
+    lines.append("struct xorc_exp_entry {")
+    lines.append("    double tail;")
+    lines.append("    uint64_t scale_bits;")
     lines.append("};")
-    lines.append("/* t_j */")
-    lines.append("static const double xorc_exp_tail[XORC_EXP_N] = {")
-    lines += [f"    {t.hex()}," for t in tails]
+    lines.append("static const struct xorc_exp_entry xorc_exp_table[XORC_EXP_N] = {")
+    lines += [f"    {{{t.hex()}, UINT64_C({b:#018x})}}," for t, b in zip(tails, bits, strict=True)]
     lines += ["};", END]
     return "\n".join(lines) + "\n"
 
