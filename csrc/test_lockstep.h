@@ -90,6 +90,14 @@ static struct FN(batch) FN(batch_table)(size_t n_in, size_t n_hidden, size_t n_o
     return b;
 }
 
+/* A 2-input truth table's rows in xorc.truth_table's order, the order that the kernel
+ * knows at compile time (FN(run_2_3_1_table2) in xorc_lockstep.h). */
+static void FN(batch_table_rows_of_xorc)(struct FN(batch) * b)
+{
+    static const REAL rows[8] = {1, 0, 0, 0, 0, 1, 1, 1};
+    memcpy(b->X, rows, sizeof rows);
+}
+
 static void FN(batch_free)(struct FN(batch) * b)
 {
     free(b->X);
@@ -291,13 +299,52 @@ static void FN(test_lockstep_level)(struct tally *t, int level)
         /* Truth tables with weights beyond the shortcut's bounds, infinite or NaN: the
          * products by 0 that the shortcut drops are NaN there, as alone. */
         const double wild[] = {0x1p401, INFINITY, -INFINITY, NAN, 1e300};
-        struct FN(batch) b = FN(batch_table)(2, 3, 1, 2 * lanes + 1, 0, 70);
+        for (int rows_of_xorc = 0; rows_of_xorc <= 1; rows_of_xorc++) {
+            struct FN(batch) b = FN(batch_table)(2, 3, 1, 2 * lanes + 1, 0, 70);
+            if (rows_of_xorc) {
+                FN(batch_table_rows_of_xorc)(&b);
+            }
+            for (size_t k = 0; k < b.count; k += 2) {
+                b.W1[k * 6 + (k / 2) % 6] = (REAL)wild[(k / 2) % 5];
+                b.W2[k * 3 + (k / 2) % 3] = (REAL)wild[(k / 2 + 1) % 5];
+            }
+            FN(check_lockstep)
+            (t, "truth table, weights huge or not finite", &b, level, (REAL)0.5, 20, 5, 1);
+            FN(batch_free)(&b);
+        }
+        struct FN(batch) b = FN(batch_table)(3, 4, 2, 2 * lanes + 1, 1, 71);
         for (size_t k = 0; k < b.count; k += 2) {
-            b.W1[k * 6 + (k / 2) % 6] = (REAL)wild[(k / 2) % 5];
-            b.W2[k * 3 + (k / 2) % 3] = (REAL)wild[(k / 2 + 1) % 5];
+            b.W1[k * 12 + (k / 2) % 12] = (REAL)wild[(k / 2) % 5];
+            b.W2[k * 8 + (k / 2) % 8] = (REAL)wild[(k / 2 + 1) % 5];
         }
         FN(check_lockstep)
-        (t, "truth table, weights huge or not finite", &b, level, (REAL)0.5, 20, 5, 1);
+        (t, "truth table 3-4-2, weights huge or not finite", &b, level, (REAL)0.5, 20, 5, 1);
+        FN(batch_free)(&b);
+    }
+    {
+        /* Truth tables whose weights' sums straddle the bound under which a step needs
+         * no check of its exponentials (half the hot path's limit: 350 in double, 50 in
+         * float), some lanes within it and some not, crossing it as they learn. */
+        const double half = sizeof(REAL) == sizeof(float) ? 50 : 350;
+        struct FN(batch) b = FN(batch_table)(2, 3, 1, 3 * lanes + 1, 0, 80);
+        FN(batch_table_rows_of_xorc)(&b);
+        for (size_t k = 0; k < b.count; k++) {
+            const double near = 0.97 + 0.06 * (double)k / (double)b.count;
+            for (size_t p = 0; p < 6; p++) {
+                b.W1[k * 6 + p] = (REAL)((p % 2 ? -near : near) * half / 6);
+            }
+            for (size_t p = 0; p < 3; p++) {
+                b.W2[k * 3 + p] = (REAL)((p % 2 ? near : -near) * half / 3);
+            }
+            if (k % 3 == 2) {
+                /* Within twice the bound but not the bound: a z of the row (1, 1) lies
+                 * beyond the hot path's limit, where it overflows e^-z. */
+                for (size_t p = 0; p < 6; p++) {
+                    b.W1[k * 6 + p] = (REAL)(p % 3 ? 0.25 : -1.04 * half);
+                }
+            }
+        }
+        FN(check_lockstep)(t, "truth table, weights about the bound", &b, level, (REAL)3, 60, 3, 2);
         FN(batch_free)(&b);
     }
     for (int bias = 0; bias <= 1; bias++) {

@@ -112,15 +112,20 @@ XORC_NOINLINE VR FN(exp_edges)(VR x, VR e)
 }
 
 /*
- * e^x, lane by lane, exactly as the scalar kernel's exponential. Two ways, chosen
- * by the caller with a literal: with `hot` given, every lane takes the hot path
- * and hot[lane] is cleared where x lies outside it (the step is then done again
- * the careful way, so no call sits in the hot loop to push its values out of
- * registers); with hot NULL, such lanes take the scalar kernel's own edge path.
+ * e^x, lane by lane, exactly as the scalar kernel's exponential. Three ways, chosen
+ * by the caller with literals: `bounded`, the caller has shown that every lane's x
+ * lies in the hot path, which is then all there is; else with `hot` given, every
+ * lane takes the hot path and hot[lane] is cleared where x lies outside it (the
+ * step is then done again the careful way, so no call sits in the hot loop to push
+ * its values out of registers); with hot NULL, such lanes take the scalar kernel's
+ * own edge path.
  */
-XORC_INLINE VR FN(exp)(VR x, VM *hot)
+XORC_INLINE VR FN(exp)(VR x, int bounded, VM *hot)
 {
     VR e = FN(exp_hot)(x);
+    if (bounded) {
+        return e;
+    }
     VM inside = (VM)(ABS(x) < EXP_HOT_LIMIT);
     if (hot != NULL) {
         *hot &= inside;
@@ -129,23 +134,22 @@ XORC_INLINE VR FN(exp)(VR x, VM *hot)
     }
     return e;
 }
-#undef EXP_HOT_LIMIT
 #undef EXP_WIDE
 
-/* sigmoid(z) = 1 / (1 + e^-z), lane by lane; `hot` as FN(exp) takes it. */
-XORC_INLINE VR FN(sigmoid)(VR z, VM *hot)
+/* sigmoid(z) = 1 / (1 + e^-z), lane by lane; `bounded` and `hot` as FN(exp) takes them. */
+XORC_INLINE VR FN(sigmoid)(VR z, int bounded, VM *hot)
 {
-    return (REAL)1 / ((REAL)1 + FN(exp)(-z, hot));
+    return (REAL)1 / ((REAL)1 + FN(exp)(-z, bounded, hot));
 }
 
 /*
  * One row of a layer for every block: out = sigmoid(in·W + b), W of shape
  * (n_in, n_out), as layer_row in xorc_kernels.h. Vector u of a quantity q is
- * q[u]; of entry i of an array, a[i * BLOCKS + u]. `hot` (BLOCKS masks, or NULL)
- * as FN(exp) takes it.
+ * q[u]; of entry i of an array, a[i * BLOCKS + u]. `bounded` and `hot` (BLOCKS
+ * masks, or NULL) as FN(exp) takes them.
  */
 XORC_INLINE void FN(layer)(VR *restrict out, const VR *restrict in, const VR *restrict W,
-                           const VR *restrict b, size_t n_in, size_t n_out, VM *hot)
+                           const VR *restrict b, size_t n_in, size_t n_out, int bounded, VM *hot)
 {
     for (size_t k = 0; k < n_out; k++) {
         VR z[BLOCKS];
@@ -163,7 +167,7 @@ XORC_INLINE void FN(layer)(VR *restrict out, const VR *restrict in, const VR *re
             }
         }
         for (size_t u = 0; u < BLOCKS; u++) {
-            out[k * BLOCKS + u] = FN(sigmoid)(z[u], hot != NULL ? &hot[u] : NULL);
+            out[k * BLOCKS + u] = FN(sigmoid)(z[u], bounded, hot != NULL ? &hot[u] : NULL);
         }
     }
 }
@@ -179,7 +183,7 @@ XORC_INLINE void FN(layer)(VR *restrict out, const VR *restrict in, const VR *re
  */
 XORC_INLINE void FN(layer_binary)(VR *restrict out, const REAL *restrict x, const VR *restrict W,
                                   const VR *restrict b, VR h_zero, size_t n_in, size_t n_out,
-                                  VM *hot)
+                                  int bounded, VM *hot)
 {
     const VR zero = {0};
     for (size_t k = 0; k < n_out; k++) {
@@ -204,7 +208,8 @@ XORC_INLINE void FN(layer_binary)(VR *restrict out, const REAL *restrict x, cons
             any = 1;
         }
         for (size_t u = 0; u < BLOCKS; u++) {
-            out[k * BLOCKS + u] = any ? FN(sigmoid)(z[u], hot != NULL ? &hot[u] : NULL) : h_zero;
+            out[k * BLOCKS + u] =
+                any ? FN(sigmoid)(z[u], bounded, hot != NULL ? &hot[u] : NULL) : h_zero;
         }
     }
 }
@@ -411,13 +416,14 @@ XORC_INLINE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *res
  * xorc_kernels.h computes them: zeroed, then for each row in order, the forward
  * pass and the row's gradients added in. Where `checking`, ok[u] is and-ed with
  * whether each network's outputs lie on their targets' side of 0.5 on every row.
- * `hot` as FN(exp) takes it (NULL: the careful way). `binary`: every value of X is
- * exactly 0 or 1, and h_zero = sigmoid(0) (see FN(layer_binary)).
+ * `bounded` and `hot` as FN(exp) takes them (0 and NULL: the careful way).
+ * `binary`: every value of X is exactly 0 or 1, and h_zero = sigmoid(0) (see
+ * FN(layer_binary)).
  */
 XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, const REAL *restrict X,
                                const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
                                size_t n_out, int b_given, int binary, VR h_zero, int checking,
-                               VM *hot)
+                               int bounded, VM *hot)
 {
     const VR zero = {0};
     VR *b1 = b_given ? g->b1 : NULL, *b2 = b_given ? g->b2 : NULL;
@@ -444,7 +450,8 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
         /* The shortcut drops products 0·w and 0·dz1; they are +-0 only while w and dz1
          * are finite. |W1|, |W2| < SHORTCUT_WEIGHT_MAX (and |y| < SHORTCUT_TARGET_MAX,
          * checked at the entry) keep every z, g and dz1 of the step finite; a step where
-         * a weight is larger, or not finite, is done again the careful way. */
+         * a weight is larger, or not finite, is done again the careful way. (A bounded
+         * step's weights are far smaller: see FN(bounded).) */
         for (size_t p = 0; p < n_in * n_hidden * BLOCKS; p++) {
             hot[p % BLOCKS] &= (VM)(ABS(g->W1[p]) < (REAL)SHORTCUT_WEIGHT_MAX);
         }
@@ -461,15 +468,15 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
             }
             if (binary) {
                 (void)FN(layer_binary)(g->h + r * n_hidden * BLOCKS, X + (i + r) * n_in, g->W1, b1,
-                                       h_zero, n_in, n_hidden, hot);
+                                       h_zero, n_in, n_hidden, bounded, hot);
             } else {
                 (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS,
-                                g->W1, b1, n_in, n_hidden, hot);
+                                g->W1, b1, n_in, n_hidden, bounded, hot);
             }
         }
         for (size_t r = 0; r < rows; r++) {
             (void)FN(layer)(g->o + r * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS, g->W2, b2,
-                            n_hidden, n_out, hot);
+                            n_hidden, n_out, bounded, hot);
         }
         XORC_UNROLL
         for (size_t r = 0; r < XORC_ROWS; r++) {
@@ -494,12 +501,51 @@ XORC_NOINLINE void FN(gradients_careful)(const struct FN(group) * g, VM *restric
                                          int binary, VR h_zero, int checking)
 {
     if (b_given) {
-        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, 1, binary, h_zero, checking,
+        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, 1, binary, h_zero, checking, 0,
                             NULL);
     } else {
-        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, 0, binary, h_zero, checking,
+        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, 0, binary, h_zero, checking, 0,
                             NULL);
     }
+}
+
+/*
+ * Whether, on a truth table (inputs 0 or 1), every exponential of the step the group
+ * is about to take lies in its hot path, so that no lane needs checking: the
+ * weights (and biases) of each layer, in absolute value, sum to less than half the
+ * hot path's limit. For every z of the step is a sum of some of them (times 1),
+ * or of the output layer's times h with 0 <= h <= 1, and the rounding of such a
+ * sum (and of the bound's own) cannot take it anywhere near twice the bound: for
+ * that, n_in and n_hidden must stay below 2^20 (an error of at most about n_in
+ * units in the last place of float). A weight that is not finite fails the test.
+ */
+XORC_INLINE int FN(bounded)(const struct FN(group) * g, size_t n_in, size_t n_hidden, size_t n_out,
+                            int b_given)
+{
+    const REAL half = EXP_HOT_LIMIT / 2;
+    if (n_in >= ((size_t)1 << 20) || n_hidden >= ((size_t)1 << 20)) {
+        return 0;
+    }
+    int within = 1;
+    for (size_t u = 0; u < BLOCKS; u++) {
+        VR sum1 = ABS(g->W1[u]), sum2 = ABS(g->W2[u]);
+        for (size_t p = 1; p < n_in * n_hidden; p++) {
+            sum1 += ABS(g->W1[p * BLOCKS + u]);
+        }
+        for (size_t p = 1; p < n_hidden * n_out; p++) {
+            sum2 += ABS(g->W2[p * BLOCKS + u]);
+        }
+        if (b_given) {
+            for (size_t p = 0; p < n_hidden; p++) {
+                sum1 += ABS(g->b1[p * BLOCKS + u]);
+            }
+            for (size_t p = 0; p < n_out; p++) {
+                sum2 += ABS(g->b2[p * BLOCKS + u]);
+            }
+        }
+        within &= ALL_TRUE((VM)(sum1 < half) & (VM)(sum2 < half));
+    }
+    return within;
 }
 
 /*
@@ -522,7 +568,7 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
 {
     const VR zero = {0};
     const VM none = {0};
-    const VR h_zero = FN(sigmoid)(zero, NULL);
+    const VR h_zero = FN(sigmoid)(zero, 0, NULL);
     /* The next step to check: the first multiple of check_every at or after first_step. */
     uint64_t next_check = UINT64_MAX;
     if (check_every > 0 && first_step <= UINT64_MAX - (check_every - 1)) {
@@ -535,11 +581,16 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
         for (size_t u = 0; u < BLOCKS; u++) {
             ok[u] = hot[u] = ~none;
         }
-        (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, binary, h_zero,
-                            checking, hot);
         int all_hot = 1;
-        for (size_t u = 0; u < BLOCKS; u++) {
-            all_hot &= ALL_TRUE(hot[u]);
+        if (binary && FN(bounded)(g, n_in, n_hidden, n_out, b_given)) {
+            (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, 1, h_zero, checking,
+                                1, NULL);
+        } else {
+            (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, binary, h_zero,
+                                checking, 0, hot);
+            for (size_t u = 0; u < BLOCKS; u++) {
+                all_hot &= ALL_TRUE(hot[u]);
+            }
         }
         if (!all_hot) {
             for (size_t u = 0; u < BLOCKS; u++) {
@@ -574,8 +625,8 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict sse,
     for (size_t i = 0; i < n; i++) {
         VR *o = g->outs + i * n_out * BLOCKS;
         (void)FN(layer)(g->h, g->xs + i * n_in * BLOCKS, g->W1, b_given ? g->b1 : NULL, n_in,
-                        n_hidden, NULL);
-        (void)FN(layer)(o, g->h, g->W2, b_given ? g->b2 : NULL, n_hidden, n_out, NULL);
+                        n_hidden, 0, NULL);
+        (void)FN(layer)(o, g->h, g->W2, b_given ? g->b2 : NULL, n_hidden, n_out, 0, NULL);
         for (size_t k = 0; k < n_out; k++) {
             for (size_t u = 0; u < BLOCKS; u++) {
                 const VR e = g->ts[(i * n_out + k) * BLOCKS + u] - o[k * BLOCKS + u];
@@ -703,3 +754,4 @@ static void FN(lockstep)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
 
 #undef SHORTCUT_WEIGHT_MAX
 #undef SHORTCUT_TARGET_MAX
+#undef EXP_HOT_LIMIT
