@@ -62,7 +62,8 @@
  * the vector of tails and the vector of scale bits. (AVX2's gathers would need
  * two, each slower on some processors than these loads.)
  */
-#define XORC_ENTRY(j, l) _mm_loadu_pd(&xorc_exp_table[(j)[l]].tail)
+#define XORC_ENTRY(j, l) _mm_loadu_pd((const double *)(const void *)&xorc_exp_table[(j)[l]])
+typedef char xorc_exp_entry_is_a_pair[sizeof(struct xorc_exp_entry) == 16 ? 1 : -1];
 
 /* SSE2 is x86-64's baseline: no pragma. */
 #define LEVEL sse2
@@ -100,12 +101,12 @@ XORC_TARGET_BEGIN("avx512f")
 #define LEVEL avx512
 #define LANES 8
 #define BLOCKS 2
-/* Two gathers, of the doubles at 2j and 2j + 1 from the table's start. */
+/* Two gathers, each 16 j bytes from entry 0's half (the index 2j, scaled by 8). */
 #define XORC_EXP_ENTRIES(j, tail, scale_bits)                                                      \
     do {                                                                                           \
         const __m512i at_ = (__m512i)((j)*2);                                                      \
         *(tail) = (vd_avx512)_mm512_i64gather_pd(at_, &xorc_exp_table[0].tail, 8);                 \
-        *(scale_bits) = (vu_avx512)_mm512_i64gather_pd(at_, &xorc_exp_table[0].tail + 1, 8);       \
+        *(scale_bits) = (vu_avx512)_mm512_i64gather_epi64(at_, &xorc_exp_table[0].scale_bits, 8);  \
     } while (0)
 #define XORC_ALL_TRUE_D(m) (_mm512_test_epi64_mask((__m512i)(m), (__m512i)(m)) == 0xff)
 #define XORC_ALL_TRUE_F(m) (_mm256_movemask_ps((__m256)(m)) == 0xff)
