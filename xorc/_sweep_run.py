@@ -15,11 +15,13 @@ ms) and end, finished results are kept and checkpointed, and the exception goes 
 
 from __future__ import annotations
 
+import contextlib
 import math
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +141,13 @@ def run(
     sizes = chunk_sizes(jobs, threads if own_pool is not None else None) if chunk is None else [chunk] * len(jobs)
     window = 4 * threads if own_pool is not None else 1024  # outstanding chunks at a time
     pending: dict[Future[ChunkResult | None], tuple[Job, np.ndarray]] = {}
+    # Each chunk, once done, is put here by whichever thread settles it. Waiting on this
+    # queue rather than with concurrent.futures.wait matters for Ctrl-C: wait() takes the
+    # lock of every pending future in a Python loop, and an interrupt landing in that loop
+    # leaves some held for ever, so the thread that later settles one of those futures
+    # (a pool's worker, the Dask client's event loop) blocks, and the sweep cannot stop.
+    # SimpleQueue.get is one C call, which an interrupt leaves with no lock held.
+    done: queue.SimpleQueue[Future[ChunkResult | None]] = queue.SimpleQueue()
     chunks = _chunks(jobs, sizes)
 
     def done_count() -> int:
@@ -157,6 +166,7 @@ def run(
                 else pool.submit(train_chunk, job.recipe, seeds)
             )
             pending[future] = (job, positions)
+            future.add_done_callback(done.put)
 
     def collect(finished: set[Future[ChunkResult | None]]) -> None:
         for future in finished:
@@ -176,9 +186,13 @@ def run(
         saved_at = time.monotonic()
         write_seconds = 0.0
         while pending:
-            finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            if not finished:
+            try:
+                finished = {done.get(timeout=0.1)}
+            except queue.Empty:
                 continue
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    finished.add(done.get_nowait())
             collect(finished)
             refill()
             if progress is not None:
