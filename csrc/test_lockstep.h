@@ -98,6 +98,18 @@ static void FN(batch_table_rows_of_xorc)(struct FN(batch) * b)
     memcpy(b->X, rows, sizeof rows);
 }
 
+/* Every other network gets one weight of W1 and one of W2 beyond the truth-table
+ * shortcut's bounds, infinite or NaN, each network at a different place. */
+static void FN(batch_make_wild)(struct FN(batch) * b)
+{
+    static const double wild[] = {0x1p401, INFINITY, -INFINITY, NAN, 1e300};
+    const size_t w1 = b->d.n_in * b->d.n_hidden, w2 = b->d.n_hidden * b->d.n_out;
+    for (size_t k = 0; k < b->count; k += 2) {
+        b->W1[k * w1 + (k / 2) % w1] = (REAL)wild[(k / 2) % 5];
+        b->W2[k * w2 + (k / 2) % w2] = (REAL)wild[(k / 2 + 1) % 5];
+    }
+}
+
 static void FN(batch_free)(struct FN(batch) * b)
 {
     free(b->X);
@@ -298,25 +310,18 @@ static void FN(test_lockstep_level)(struct tally *t, int level)
     {
         /* Truth tables with weights beyond the shortcut's bounds, infinite or NaN: the
          * products by 0 that the shortcut drops are NaN there, as alone. */
-        const double wild[] = {0x1p401, INFINITY, -INFINITY, NAN, 1e300};
         for (int rows_of_xorc = 0; rows_of_xorc <= 1; rows_of_xorc++) {
             struct FN(batch) b = FN(batch_table)(2, 3, 1, 2 * lanes + 1, 0, 70);
             if (rows_of_xorc) {
                 FN(batch_table_rows_of_xorc)(&b);
             }
-            for (size_t k = 0; k < b.count; k += 2) {
-                b.W1[k * 6 + (k / 2) % 6] = (REAL)wild[(k / 2) % 5];
-                b.W2[k * 3 + (k / 2) % 3] = (REAL)wild[(k / 2 + 1) % 5];
-            }
+            FN(batch_make_wild)(&b);
             FN(check_lockstep)
             (t, "truth table, weights huge or not finite", &b, level, (REAL)0.5, 20, 5, 1);
             FN(batch_free)(&b);
         }
         struct FN(batch) b = FN(batch_table)(3, 4, 2, 2 * lanes + 1, 1, 71);
-        for (size_t k = 0; k < b.count; k += 2) {
-            b.W1[k * 12 + (k / 2) % 12] = (REAL)wild[(k / 2) % 5];
-            b.W2[k * 8 + (k / 2) % 8] = (REAL)wild[(k / 2 + 1) % 5];
-        }
+        FN(batch_make_wild)(&b);
         FN(check_lockstep)
         (t, "truth table 3-4-2, weights huge or not finite", &b, level, (REAL)0.5, 20, 5, 1);
         FN(batch_free)(&b);
