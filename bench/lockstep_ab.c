@@ -19,7 +19,7 @@
  * the first build's time is steady to a few percent. It prints that ratio (with the
  * quartiles) and each build's fastest and median ns per network-step.
  */
-#define _POSIX_C_SOURCE 199309L
+#include "driver.h"
 #include "xorc.h"
 
 #include <dlfcn.h>
@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define NETS 64
 #define MAX_BUILDS 16
@@ -36,16 +35,6 @@ typedef int (*train_fn)(double *, double *, double *, double *, double *, double
                         double *, size_t, const double *, const double *, size_t, size_t, size_t,
                         size_t, size_t, double, uint64_t, uint64_t, uint64_t, int);
 typedef void (*uniform_fn)(double *, size_t, double, double, uint32_t);
-
-static const double XOR_X[8] = {1, 0, 0, 0, 0, 1, 1, 1};
-static const double XOR_Y[4] = {1, 0, 1, 0};
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int by_value(const void *a, const void *b)
 {

@@ -11,13 +11,12 @@
  * steps. It prints the level, the mean final loss (so the work cannot be optimised
  * away) and the wall time per network-step.
  */
-#define _POSIX_C_SOURCE 199309L
+#include "driver.h"
 #include "xorc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_BATCH 4096
 
@@ -26,16 +25,6 @@ static float W1s[MAX_BATCH * 6], W2s[MAX_BATCH * 3], losss[MAX_BATCH], outs[MAX_
 static int64_t learned_at[MAX_BATCH];
 static double workd[4096];
 static float works[4096];
-
-static const double XOR_X[8] = {1, 0, 0, 0, 0, 1, 1, 1};
-static const double XOR_Y[4] = {1, 0, 1, 0};
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {

@@ -11,6 +11,7 @@
  * pseudo-random inputs in [-1, 1] and targets in [0, 1]. It prints the loss
  * after the steps, so the work cannot be optimised away.
  */
+#include "driver.h"
 #include "xorc.h"
 
 #include <stdio.h>
@@ -28,9 +29,7 @@ static float Xs[MAX_ROWS * 2], ys[MAX_ROWS], W1s[2 * MAX_HIDDEN], W2s[MAX_HIDDEN
 static double workd[MAX_WORK];
 static float works[MAX_WORK];
 
-/* The seed program's data and initial weights. */
-static const double XOR_X[8] = {1, 0, 0, 0, 0, 1, 1, 1};
-static const double XOR_Y[4] = {1, 0, 1, 0};
+/* The seed program's initial weights (its data: XOR_X, XOR_Y in driver.h). */
 static const double SEED_W1[6] = {-0.6169610992422154, 0.24421754207966373, -0.12454452198577104,
                                   0.5707171674275384,  0.559951616237607,   -0.45481478943471676};
 static const double SEED_W2[3] = {-0.4470714897138066, 0.6037443550700385, 0.9162787073674103};
