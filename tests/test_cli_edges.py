@@ -148,6 +148,23 @@ def test_a_sweep_out_of_memory_names_the_seeds(capsys, monkeypatch):
     one_line_error(capsys, "not enough memory for this sweep (try fewer --seeds or a smaller --hidden)")
 
 
+def test_a_network_beyond_the_machines_memory_is_one_line(capsys, monkeypatch):
+    """--hidden 100000 on a machine of 1 MiB: refused before allocating, whichever command; a --compare
+    grid is refused before any of its sweeps runs."""
+    import xorc.sweeps
+    from xorc import _binding
+
+    monkeypatch.setattr(_binding, "physical_memory", lambda: 1 << 20)
+    too_large = "hidden=100000 is too large: "
+    assert main(["train", "--hidden", "100000", "--quiet"]) == 1
+    one_line_error(capsys, too_large, "needed, this machine has 1.0 MiB (try a smaller --hidden)")
+    assert main(["sweep", "--hidden", "100000", "--seeds", "0:4", "--steps", "1", "--quiet"]) == 1
+    one_line_error(capsys, too_large, "(try fewer --seeds or a smaller --hidden)")
+    monkeypatch.setattr(xorc.sweeps, "run_jobs", lambda *a, **k: pytest.fail("a sweep ran before all were checked"))
+    assert main(["sweep", "--compare", "hidden=3,100000", "--seeds", "0:4", "--quiet"]) == 1
+    one_line_error(capsys, too_large)
+
+
 def test_training_that_diverges_exits_1_with_one_line(capsys, monkeypatch):
     """The truth tables never diverge (their targets are 0 and 1); any other run that does is one line."""
     import xorc.cli

@@ -1,14 +1,17 @@
 """What a careful, hostile user passed through the API: each a clear exception naming the argument,
 and a network left exactly as it was."""
 
+import contextlib
 import resource
+import tracemalloc
 
 import numpy as np
 import pytest
 
 import installed
 import xorc
-from xorc import _binding
+from xorc import _binding, _sweep_chunks
+from xorc.sweeps import prepare
 
 X, Y = xorc.truth_table("xor")
 
@@ -128,6 +131,7 @@ MEMORY_LIMITED = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 import xorc
+xorc._binding.physical_memory = lambda: None  # what runs out here is the limit, not the machine
 try:
     {call}
 except MemoryError as error:
@@ -141,6 +145,93 @@ def test_running_out_of_memory_names_hidden(tmp_path):
     done = installed.run(["-c", MEMORY_LIMITED.format(call="xorc.Network.random(hidden=10**9)")], tmp_path)
     assert done.returncode == 0, done.stderr
     assert "not enough memory for a network of shape" in done.stdout and "hidden=" in done.stdout
+
+
+# Requests beyond the machine's physical memory: refused before allocating (Linux would
+# overcommit, and kill the process once training touched the pages)
+
+MEMORY = 64 << 20  # the physical memory of the machine these tests pretend to run on
+HUGE = 2**21  # hidden units: drawing the weights alone (3 a unit, 16 bytes each: float64 and a copy) takes 96 MiB
+
+
+@pytest.fixture
+def small_machine(monkeypatch):
+    monkeypatch.setattr(_binding, "physical_memory", lambda: MEMORY)
+
+
+@contextlib.contextmanager
+def allocating_at_most(nbytes):
+    """Asserts that the block's allocations (numpy's included: tracemalloc follows them) peak under nbytes."""
+    tracemalloc.start()
+    try:
+        yield
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < nbytes, f"{peak} bytes allocated"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: xorc.train(hidden=HUGE, steps=1),
+        lambda: xorc.train(hidden=HUGE, steps=1, dtype="float32", bias=True),
+        lambda: xorc.Network.random(hidden=HUGE),
+        lambda: xorc.sweep(range(4), hidden=HUGE, steps=1),
+        lambda: xorc.sweep(range(4), hidden=HUGE, steps=1, threads=1, chunk_size=1, dtype="float32"),
+    ],
+    ids=["train", "train-float32-bias", "Network.random", "sweep", "sweep-one-thread-float32"],
+)
+def test_a_network_beyond_the_memory_is_refused_before_allocating(small_machine, call):
+    with allocating_at_most(1 << 20), pytest.raises(MemoryError) as refused:
+        call()
+    message = str(refused.value)
+    assert message.startswith(f"not enough memory for a network of shape (2, {HUGE}, 1): hidden={HUGE} is too large")
+    assert message.endswith(" needed, this machine has 64.0 MiB"), message
+
+
+def test_fit_counts_the_weights_with_the_workspace(small_machine):
+    """Drawing this network (48 bytes a hidden unit) fits in 64 MiB, and so would the workspace of its
+    training alone (64 bytes a unit); with the weights it keeps meanwhile (24 bytes a unit), they do not."""
+    net = xorc.Network.random(hidden=900_000)
+    before = state(net)
+    # (fit's check of the weights for NaN takes a byte per weight, 1.7 MiB; the workspace would take 55 MiB.)
+    with allocating_at_most(4 << 20), pytest.raises(MemoryError, match=r"hidden=900000 is too large: 75\.5 MiB needed"):
+        net.fit(X, Y, steps=1)
+    assert state(net) == before
+
+
+def test_small_networks_still_train_on_a_small_machine(small_machine):
+    net = xorc.train(steps=100, log_every=0)
+    assert net.steps_trained == 100
+    result = xorc.sweep(range(8), steps=100, threads=2)
+    assert result.seeds.tolist() == list(range(8))
+    np.testing.assert_array_equal(result.losses[3], xorc.train(steps=100, seed=3).history[-1][1])
+
+
+def test_a_sweep_refused_before_it_starts_leaves_its_checkpoint_as_it_was(monkeypatch, tmp_path):
+    """A chunk of one network fits; four threads training one each at once do not: refused before any
+    thread starts, and the checkpoint (two seeds done) is not touched. Two threads at once fit."""
+    hidden = 1024
+    checkpoint = tmp_path / "sweep.npz"
+    xorc.sweep(range(2), hidden=hidden, steps=10, checkpoint=checkpoint)
+    saved = checkpoint.read_bytes()
+    one_chunk = _sweep_chunks.chunk_bytes(prepare(range(1), hidden=hidden, steps=10).recipe, 1)
+    monkeypatch.setattr(_binding, "physical_memory", lambda: 5 * one_chunk // 2)
+
+    with pytest.raises(MemoryError, match=rf"4 threads training 4 networks of shape \(2, {hidden}, 1\): hidden="):
+        xorc.sweep(range(8), hidden=hidden, steps=10, threads=4, chunk_size=1, checkpoint=checkpoint)
+    assert checkpoint.read_bytes() == saved
+
+    result = xorc.sweep(range(8), hidden=hidden, steps=10, threads=2, chunk_size=1, checkpoint=checkpoint)
+    assert result.resumed == 2
+    assert xorc.load_sweep(checkpoint).seeds.tolist() == list(range(8))
+
+
+def test_a_sweep_refused_at_once_creates_no_checkpoint(small_machine, tmp_path):
+    with pytest.raises(MemoryError, match=f"hidden={HUGE} is too large"):
+        xorc.sweep(range(4), hidden=HUGE, steps=1, checkpoint=tmp_path / "sweep.npz")
+    assert not (tmp_path / "sweep.npz").exists()
 
 
 # Masked arrays: refused, never trained on the values under the mask

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import numbers
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
@@ -25,8 +26,6 @@ import numpy as np
 
 def _missing_core(error: ModuleNotFoundError) -> ImportError:
     """What to do when the compiled core is not there, as numpy says it from its source tree."""
-    import os
-
     package = os.path.dirname(os.path.abspath(__file__))
     if os.path.exists(os.path.join(os.path.dirname(package), "csrc", "xorc.c")):
         return ImportError(
@@ -281,26 +280,71 @@ def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> n
     return out
 
 
+def physical_memory() -> int | None:
+    """This machine's physical memory (RAM) in bytes, or None where the system does not say."""
+    try:
+        pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows), or not these names
+        return None
+    return pages * page_size if pages > 0 and page_size > 0 else None
+
+
+def _not_enough_memory(n_in: int, hidden_units: int, n_out: int, what: str = "a network") -> str:
+    shape = f"({n_in}, {hidden_units}, {n_out})"
+    return f"not enough memory for {what} of shape {shape}: hidden={hidden_units} is too large"
+
+
+def _in_units(nbytes: int) -> str:
+    """A byte count for people: 412.3 GiB."""
+    value, unit = float(nbytes), "bytes"
+    for larger in ("KiB", "MiB", "GiB", "TiB", "PiB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, larger
+    return f"{value:.1f} {unit}"
+
+
+def refuse_beyond_memory(n_in: int, hidden_units: int, n_out: int, nbytes: int, what: str = "a network") -> None:
+    """A MemoryError naming hidden if `nbytes`, for `what` of this shape, exceed the machine's physical memory.
+
+    This bounds only what can never fit. Linux overcommits: numpy's np.empty of more
+    than the RAM succeeds, and the kernel kills the process once training touches
+    the pages, with no exception to catch. The bound is the physical memory, not the
+    memory available now, which moves with whatever else runs; a request that fits
+    it can still run out (a MemoryError from ``allocating``, or the kernel's choice).
+    Where the system does not say its memory, nothing is refused.
+    """
+    memory = physical_memory()
+    if memory is not None and nbytes > memory:
+        raise MemoryError(
+            f"{_not_enough_memory(n_in, hidden_units, n_out, what)}: "
+            f"{_in_units(nbytes)} needed, this machine has {_in_units(memory)}"
+        )
+
+
 @contextlib.contextmanager
-def allocating(n_in: int, hidden_units: int, n_out: int) -> Iterator[None]:
-    """Memory for a network of this shape: running out is a MemoryError that names hidden."""
+def allocating(n_in: int, hidden_units: int, n_out: int, nbytes: int) -> Iterator[None]:
+    """Memory for a network of this shape: a MemoryError that names hidden when the `nbytes` the block
+    will hold exceed the physical memory (``refuse_beyond_memory``, before it runs) or when it runs out."""
+    refuse_beyond_memory(n_in, hidden_units, n_out, nbytes)
     try:
         yield
     except MemoryError:
-        raise MemoryError(
-            f"not enough memory for a network of shape ({n_in}, {hidden_units}, {n_out}): hidden={hidden_units} "
-            "is too large"
-        ) from None
+        raise MemoryError(_not_enough_memory(n_in, hidden_units, n_out)) from None
 
 
-def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
-    """Scratch space for ``train`` on networks of this shape."""
+def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, held: int = 0) -> np.ndarray:
+    """Scratch space for ``train`` on networks of this shape.
+
+    `held`: the bytes the caller keeps while it trains (the network's weights), counted
+    with the workspace against the physical memory (``refuse_beyond_memory``).
+    """
     length = lib.xorc_train_workspace_len(n_in, hidden_units, n_out)
     if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
         raise ValueError(
             f"hidden={hidden_units}: no training workspace fits a network of shape ({n_in}, {hidden_units}, {n_out})"
         )
-    with allocating(n_in, hidden_units, n_out):
+    with allocating(n_in, hidden_units, n_out, nbytes=held + length * np.dtype(dtype).itemsize):
         return np.empty(length, dtype=dtype)
 
 
@@ -415,7 +459,7 @@ def lockstep_workspace_len(rows: int, n_in: int, hidden_units: int, n_out: int, 
 def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
     """Scratch space for ``train_lockstep`` on networks of this shape and rows of data."""
     length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)
-    with allocating(n_in, hidden_units, n_out):
+    with allocating(n_in, hidden_units, n_out, nbytes=length * np.dtype(dtype).itemsize):
         return np.empty(length, dtype=dtype)
 
 

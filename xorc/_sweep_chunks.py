@@ -82,6 +82,36 @@ def learned_flags(outputs: np.ndarray, y: np.ndarray, losses: np.ndarray) -> np.
     return on_target_side(outputs, y) & np.isfinite(losses)
 
 
+def chunk_bytes(recipe: Recipe, batch: int) -> int:
+    """The bytes ``train_chunk`` holds at once for `batch` networks of `recipe`.
+
+    Counted: the batch's weights (and biases), X and y, the lockstep workspace, and
+    one seed's initial weights as ``initial_weights`` draws them (a float64 stream
+    and its copies in the recipe's dtype). Left out: the padding between the arrays,
+    the losses and the outputs, a few hundred bytes per network.
+    """
+    n_in, hidden, n_out = recipe.shape
+    itemsize = np.dtype(recipe.dtype).itemsize
+    weights = n_in * hidden + hidden * n_out + (hidden + n_out if recipe.bias else 0)
+    workspace = _binding.lockstep_workspace_len(recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype))
+    held = (batch * weights + recipe.X.size + recipe.y.size + workspace) * itemsize
+    drawing = weights * (np.dtype(np.float64).itemsize + itemsize)
+    return held + drawing
+
+
+def refuse_beyond_memory(recipe: Recipe, batches: list[int]) -> None:
+    """A MemoryError naming hidden if chunks of `batches` networks of `recipe`, trained at once (one per
+    thread), need more than the machine's physical memory (``_binding.refuse_beyond_memory``)."""
+    nbytes = sum(chunk_bytes(recipe, batch) for batch in batches)
+    threads, networks = len(batches), sum(batches)
+    what = (
+        "a network"
+        if networks == 1
+        else f"{threads} thread{'s' * (threads != 1)} training {networks} network{'s' * (networks != 1)}"
+    )
+    _binding.refuse_beyond_memory(*recipe.shape, nbytes, what)
+
+
 def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None) -> ChunkResult | None:
     """Train the networks of `seeds` (int64) by `recipe`, here; None if `stop` was set before the end.
 
@@ -97,7 +127,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     shapes = [(batch, n_in, hidden), (batch, hidden, n_out), recipe.X.shape, recipe.y.shape]
     if recipe.bias:
         shapes += [(batch, hidden), (batch, n_out)]
-    with _binding.allocating(*recipe.shape):
+    with _binding.allocating(*recipe.shape, nbytes=chunk_bytes(recipe, batch)):
         arrays = private_arrays(shapes, dtype)
     W1, W2, X, y = arrays[:4]
     b1, b2 = (arrays[4], arrays[5]) if recipe.bias else (None, None)

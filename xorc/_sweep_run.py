@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ._sweep_chunks import ChunkResult, Recipe, train_chunk
+from ._sweep_chunks import ChunkResult, Recipe, refuse_beyond_memory, train_chunk
 
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
@@ -122,6 +122,21 @@ def chunk_sizes(jobs: list[Job], workers: int | None) -> list[int]:
     return sizes
 
 
+def refuse_threads_beyond_memory(jobs: list[Job], sizes: list[int], threads: int) -> None:
+    """A MemoryError naming hidden if a job's first chunks, one per local thread and trained at once,
+    need more than the machine's physical memory: raised before any thread starts.
+
+    Each job counts alone (``_sweep_chunks.chunk_bytes``): its first chunks of `sizes`
+    seeds not done yet, at most `threads` of them. A sweep refused so may fit with
+    fewer threads or smaller chunks.
+    """
+    for job, size in zip(jobs, sizes, strict=True):
+        missing = int(np.count_nonzero(~job.done))
+        batches = [min(size, missing - start) for start in range(0, min(missing, threads * size), size)]
+        if batches:
+            refuse_beyond_memory(job.recipe, batches)
+
+
 def run(
     jobs: list[Job],
     *,
@@ -133,12 +148,15 @@ def run(
 ) -> None:
     """Train every seed of every job that is not done yet, through `executor` (None: a pool of `threads`)."""
     total = sum(job.seeds.size for job in jobs)
+    sizes = chunk_sizes(jobs, threads if executor is None else None) if chunk is None else [chunk] * len(jobs)
+    # An executor's workers may be other processes or machines: train_chunk checks each chunk where it runs.
+    if executor is None:
+        refuse_threads_beyond_memory(jobs, sizes, threads)
     stop = threading.Event()
     own_pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="xorc-sweep") if executor is None else None
     pool: Executor = own_pool if own_pool is not None else executor  # type: ignore[assignment]
     # A pool of threads in this process shares the stop flag; a process or a cluster cannot.
     shares_flag = isinstance(pool, ThreadPoolExecutor)
-    sizes = chunk_sizes(jobs, threads if own_pool is not None else None) if chunk is None else [chunk] * len(jobs)
     window = 4 * threads if own_pool is not None else 1024  # outstanding chunks at a time
     pending: dict[Future[ChunkResult | None], tuple[Job, np.ndarray]] = {}
     # Each chunk, once done, is put here by whichever thread settles it. Waiting on this

@@ -186,7 +186,9 @@ class Network:
         takes about 130 bytes, so log_every=1 keeps some 130 MB per million steps.
 
         Raises DivergenceError (a ValueError) if the loss or the weights stop being
-        finite, with the network put back as it was before the call.
+        finite, with the network put back as it was before the call; and MemoryError,
+        naming hidden and changing nothing, if the weights and the training's
+        workspace together exceed the machine's physical memory.
 
         The steps run in C, in pieces of a few milliseconds, between which Python
         handles signals: Ctrl-C raises KeyboardInterrupt within a piece's time. The
@@ -205,7 +207,8 @@ class Network:
         weights = [w for w in (self._W1, self._W2, self._b1, self._b2) if w is not None]
         X, y = (a.copy() if any(np.may_share_memory(a, w) for w in weights) else a for a in (X, y))
 
-        work = _binding.workspace(*self.shape, self.dtype)
+        # Training holds the weights and the workspace at once: both count against the memory.
+        work = _binding.workspace(*self.shape, self.dtype, held=sum(w.nbytes for w in weights))
         trainer = _binding.Trainer(self._W1, self._W2, self._b1, self._b2, X, y, lr, work)
         piece = _binding.piece_steps(X.shape[0], *self.shape)
         task = task_of(X, y)
@@ -346,12 +349,14 @@ def initial_weights(
             f"hidden={hidden}: a network of shape ({n_in}, {hidden}, {n_out}) has {sum(sizes)} weights, "
             "more than this machine can address"
         )
-    with _binding.allocating(n_in, hidden, n_out):
+    # The float64 stream and its copies in `dtype` are held at once.
+    drawing = sum(sizes) * (np.dtype(np.float64).itemsize + np.dtype(dtype).itemsize)
+    with _binding.allocating(n_in, hidden, n_out, nbytes=drawing):
         stream = _binding.random_uniform(sum(sizes), seed)
-    arrays, start = [], 0
-    for shape, size in zip(shapes, sizes, strict=True):
-        arrays.append(stream[start : start + size].reshape(shape).astype(dtype))
-        start += size
+        arrays, start = [], 0
+        for shape, size in zip(shapes, sizes, strict=True):
+            arrays.append(stream[start : start + size].reshape(shape).astype(dtype))
+            start += size
     W1, W2 = arrays[:2]
     return (W1, W2, arrays[2], arrays[3]) if bias else (W1, W2, None, None)
 
