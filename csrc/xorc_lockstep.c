@@ -63,12 +63,14 @@
  * two, each slower on some processors than these loads.)
  *
  * Lane l's load takes the lane's index in doubles, j2 = 2j: the table's address
- * plus 8 j2 is one addressing mode, where &xorc_exp_table[j] would cost a shift and
+ * plus 8 j2 bytes (counted from the table's first byte, as ISO C allows within any
+ * object) is one addressing mode, where &xorc_exp_table[j] would cost a shift and
  * an add per lane, and registers to hold the addresses, which the compiler spilled
  * (237 instructions per network-step at AVX2 against 184). The doubling is one
  * shift of the index vector.
  */
-#define XORC_ENTRY(j2, l) _mm_loadu_pd((const double *)(const void *)xorc_exp_table + (j2)[l])
+#define XORC_ENTRY(j2, l)                                                                          \
+    _mm_loadu_pd((const double *)(const void *)((const char *)xorc_exp_table + 8 * (j2)[l]))
 typedef char xorc_exp_entry_is_a_pair[sizeof(struct xorc_exp_entry) == 16 ? 1 : -1];
 
 /* SSE2 is x86-64's baseline: no pragma. */
