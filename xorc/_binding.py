@@ -15,6 +15,7 @@ other Python threads run while C trains.
 from __future__ import annotations
 
 import contextlib
+import functools
 import numbers
 import os
 import sys
@@ -280,8 +281,10 @@ def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> n
     return out
 
 
+@functools.cache
 def physical_memory() -> int | None:
-    """This machine's physical memory (RAM) in bytes, or None where the system does not say."""
+    """This machine's physical memory (RAM) in bytes, or None where the system does not say (read once:
+    a sweep asks for every seed)."""
     try:
         pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows), or not these names
