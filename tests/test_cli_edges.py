@@ -149,17 +149,23 @@ def test_a_sweep_out_of_memory_names_the_seeds(capsys, monkeypatch):
 
 
 def test_a_network_beyond_the_machines_memory_is_one_line(capsys, monkeypatch):
-    """--hidden 100000 on a machine of 1 MiB: refused before allocating, whichever command; a --compare
-    grid is refused before any of its sweeps runs."""
+    """--hidden 100000 on a machine of 1 MiB: refused before allocating, whichever command; where one
+    thread's chunk would fit, the hint is fewer threads; a --compare grid is refused before any of its
+    sweeps runs."""
     import xorc.sweeps
-    from xorc import _binding
+    from xorc import _memory
 
-    monkeypatch.setattr(_binding, "physical_memory", lambda: 1 << 20)
+    one_chunk = xorc._sweep_chunks.chunk_bytes(xorc.sweeps.prepare(range(1), hidden=100000, steps=1).recipe, 1)
+    monkeypatch.setattr(_memory, "memory_limit", lambda: 1 << 20)
     too_large = "hidden=100000 is too large: "
     assert main(["train", "--hidden", "100000", "--quiet"]) == 1
-    one_line_error(capsys, too_large, "needed, this machine has 1.0 MiB (try a smaller --hidden)")
+    one_line_error(capsys, too_large, "needed, 1.0 MiB of memory here (try a smaller --hidden)")
     assert main(["sweep", "--hidden", "100000", "--seeds", "0:4", "--steps", "1", "--quiet"]) == 1
     one_line_error(capsys, too_large, "(try fewer --seeds or a smaller --hidden)")
+    monkeypatch.setattr(_memory, "memory_limit", lambda: 3 * one_chunk // 2)  # one thread's chunk fits, two do not
+    assert main(["sweep", "--hidden", "100000", "--seeds", "0:2", "--steps", "1", "--threads", "2", "--quiet"]) == 1
+    one_line_error(capsys, "2 threads training 2 networks", "(try fewer --threads or a smaller --hidden)")
+    monkeypatch.setattr(_memory, "memory_limit", lambda: 1 << 20)
     monkeypatch.setattr(xorc.sweeps, "run_jobs", lambda *a, **k: pytest.fail("a sweep ran before all were checked"))
     assert main(["sweep", "--compare", "hidden=3,100000", "--seeds", "0:4", "--quiet"]) == 1
     one_line_error(capsys, too_large)

@@ -10,8 +10,8 @@ import pytest
 
 import installed
 import xorc
-from xorc import _binding, _sweep_chunks
-from xorc.sweeps import prepare
+from xorc import _binding, _memory, _sweep_chunks
+from xorc.sweeps import prepare, run_jobs
 
 X, Y = xorc.truth_table("xor")
 
@@ -131,7 +131,7 @@ MEMORY_LIMITED = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 import xorc
-xorc._binding.physical_memory = lambda: None  # what runs out here is the limit, not the machine
+xorc._memory.memory_limit = lambda: None  # what runs out here is the rlimit, not the machine
 try:
     {call}
 except MemoryError as error:
@@ -147,16 +147,16 @@ def test_running_out_of_memory_names_hidden(tmp_path):
     assert "not enough memory for a network of shape" in done.stdout and "hidden=" in done.stdout
 
 
-# Requests beyond the machine's physical memory: refused before allocating (Linux would
+# Requests beyond the memory the process can have: refused before allocating (Linux would
 # overcommit, and kill the process once training touched the pages)
 
-MEMORY = 64 << 20  # the physical memory of the machine these tests pretend to run on
+MEMORY = 64 << 20  # the memory of the machine these tests pretend to run on
 HUGE = 2**21  # hidden units: drawing the weights alone (3 a unit, 16 bytes each: float64 and a copy) takes 96 MiB
 
 
 @pytest.fixture
 def small_machine(monkeypatch):
-    monkeypatch.setattr(_binding, "physical_memory", lambda: MEMORY)
+    monkeypatch.setattr(_memory, "memory_limit", lambda: MEMORY)
 
 
 @contextlib.contextmanager
@@ -187,16 +187,17 @@ def test_a_network_beyond_the_memory_is_refused_before_allocating(small_machine,
         call()
     message = str(refused.value)
     assert message.startswith(f"not enough memory for a network of shape (2, {HUGE}, 1): hidden={HUGE} is too large")
-    assert message.endswith(" needed, this machine has 64.0 MiB"), message
+    assert message.endswith(" needed, 64.0 MiB of memory here"), message
 
 
-def test_fit_counts_the_weights_with_the_workspace(small_machine):
+def test_fit_counts_the_weights_and_their_copy_with_the_workspace(small_machine):
     """Drawing this network (48 bytes a hidden unit) fits in 64 MiB, and so would the workspace of its
-    training alone (64 bytes a unit); with the weights it keeps meanwhile (24 bytes a unit), they do not."""
-    net = xorc.Network.random(hidden=900_000)
+    training (64 bytes a unit) with the weights (24 bytes a unit); with the copy of the weights that fit
+    keeps to put back on divergence (24 more), they do not."""
+    net = xorc.Network.random(hidden=700_000)
     before = state(net)
-    # (fit's check of the weights for NaN takes a byte per weight, 1.7 MiB; the workspace would take 55 MiB.)
-    with allocating_at_most(4 << 20), pytest.raises(MemoryError, match=r"hidden=900000 is too large: 75\.5 MiB needed"):
+    # (fit's check of the weights for NaN takes a byte per weight, 2 MiB; the workspace would take 43 MiB.)
+    with allocating_at_most(4 << 20), pytest.raises(MemoryError, match=r"hidden=700000 is too large: 74\.8 MiB needed"):
         net.fit(X, Y, steps=1)
     assert state(net) == before
 
@@ -217,7 +218,7 @@ def test_a_sweep_refused_before_it_starts_leaves_its_checkpoint_as_it_was(monkey
     xorc.sweep(range(2), hidden=hidden, steps=10, checkpoint=checkpoint)
     saved = checkpoint.read_bytes()
     one_chunk = _sweep_chunks.chunk_bytes(prepare(range(1), hidden=hidden, steps=10).recipe, 1)
-    monkeypatch.setattr(_binding, "physical_memory", lambda: 5 * one_chunk // 2)
+    monkeypatch.setattr(_memory, "memory_limit", lambda: 5 * one_chunk // 2)
 
     with pytest.raises(MemoryError, match=rf"4 threads training 4 networks of shape \(2, {hidden}, 1\): hidden="):
         xorc.sweep(range(8), hidden=hidden, steps=10, threads=4, chunk_size=1, checkpoint=checkpoint)
@@ -226,6 +227,37 @@ def test_a_sweep_refused_before_it_starts_leaves_its_checkpoint_as_it_was(monkey
     result = xorc.sweep(range(8), hidden=hidden, steps=10, threads=2, chunk_size=1, checkpoint=checkpoint)
     assert result.resumed == 2
     assert xorc.load_sweep(checkpoint).seeds.tolist() == list(range(8))
+
+
+def test_the_recipes_of_a_grid_share_the_threads_memory(monkeypatch):
+    """Two recipes of one seed each: either chunk fits alone, both at once (one a thread) do not."""
+    jobs = [prepare(range(1), hidden=1024, steps=10, lr=lr) for lr in (0.01, 0.02)]
+    one_chunk = _sweep_chunks.chunk_bytes(jobs[0].recipe, 1)
+    monkeypatch.setattr(_memory, "memory_limit", lambda: 3 * one_chunk // 2)
+    with pytest.raises(MemoryError, match=r"2 threads training 2 networks of shape \(2, 1024, 1\)"):
+        run_jobs(jobs, threads=2)
+    assert [result.seeds.size for result in run_jobs(jobs, threads=1)] == [1, 1]
+
+
+def test_the_memory_limit_is_a_containers_where_lower(monkeypatch, tmp_path):
+    """cgroup v2 says "max" for no limit, v1 a number beyond any machine's; the first number stated
+    counts, and the lower of it and the physical memory is the limit."""
+    v2, v1 = tmp_path / "memory.max", tmp_path / "memory.limit_in_bytes"
+    v2.write_text("max\n")
+    v1.write_text("9223372036854771712\n")
+    assert _memory.cgroup_limit((str(v2), str(v1))) == 9223372036854771712
+    v2.write_text("536870912\n")
+    assert _memory.cgroup_limit((str(v2), str(v1))) == 536870912
+    assert _memory.cgroup_limit((str(tmp_path / "absent"),)) is None
+
+    monkeypatch.setattr(_memory, "physical_memory", lambda: 8 << 30)
+    for stated, limit in [(512 << 20, 512 << 20), (1 << 62, 8 << 30), (None, 8 << 30)]:
+        monkeypatch.setattr(_memory, "cgroup_limit", lambda stated=stated: stated)
+        _memory.memory_limit.cache_clear()
+        try:
+            assert _memory.memory_limit() == limit
+        finally:
+            _memory.memory_limit.cache_clear()
 
 
 def test_a_sweep_refused_at_once_creates_no_checkpoint(small_machine, tmp_path):

@@ -15,7 +15,6 @@ other Python threads run while C trains.
 from __future__ import annotations
 
 import contextlib
-import functools
 import numbers
 import os
 import sys
@@ -23,6 +22,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from . import _memory
 
 
 def _missing_core(error: ModuleNotFoundError) -> ImportError:
@@ -281,66 +282,22 @@ def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> n
     return out
 
 
-@functools.cache
-def physical_memory() -> int | None:
-    """This machine's physical memory (RAM) in bytes, or None where the system does not say (read once:
-    a sweep asks for every seed)."""
-    try:
-        pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):  # no sysconf (Windows), or not these names
-        return None
-    return pages * page_size if pages > 0 and page_size > 0 else None
-
-
-def _not_enough_memory(n_in: int, hidden_units: int, n_out: int, what: str = "a network") -> str:
-    shape = f"({n_in}, {hidden_units}, {n_out})"
-    return f"not enough memory for {what} of shape {shape}: hidden={hidden_units} is too large"
-
-
-def _in_units(nbytes: int) -> str:
-    """A byte count for people: 412.3 GiB."""
-    value, unit = float(nbytes), "bytes"
-    for larger in ("KiB", "MiB", "GiB", "TiB", "PiB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, larger
-    return f"{value:.1f} {unit}"
-
-
-def refuse_beyond_memory(n_in: int, hidden_units: int, n_out: int, nbytes: int, what: str = "a network") -> None:
-    """A MemoryError naming hidden if `nbytes`, for `what` of this shape, exceed the machine's physical memory.
-
-    This bounds only what can never fit. Linux overcommits: numpy's np.empty of more
-    than the RAM succeeds, and the kernel kills the process once training touches
-    the pages, with no exception to catch. The bound is the physical memory, not the
-    memory available now, which moves with whatever else runs; a request that fits
-    it can still run out (a MemoryError from ``allocating``, or the kernel's choice).
-    Where the system does not say its memory, nothing is refused.
-    """
-    memory = physical_memory()
-    if memory is not None and nbytes > memory:
-        raise MemoryError(
-            f"{_not_enough_memory(n_in, hidden_units, n_out, what)}: "
-            f"{_in_units(nbytes)} needed, this machine has {_in_units(memory)}"
-        )
-
-
 @contextlib.contextmanager
 def allocating(n_in: int, hidden_units: int, n_out: int, nbytes: int) -> Iterator[None]:
     """Memory for a network of this shape: a MemoryError that names hidden when the `nbytes` the block
-    will hold exceed the physical memory (``refuse_beyond_memory``, before it runs) or when it runs out."""
-    refuse_beyond_memory(n_in, hidden_units, n_out, nbytes)
+    will hold exceed the memory (``_memory.refuse_beyond_memory``, before it runs) or when it runs out."""
+    _memory.refuse_beyond_memory(n_in, hidden_units, n_out, nbytes)
     try:
         yield
     except MemoryError:
-        raise MemoryError(_not_enough_memory(n_in, hidden_units, n_out)) from None
+        raise MemoryError(_memory.not_enough_memory(n_in, hidden_units, n_out)) from None
 
 
 def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, held: int = 0) -> np.ndarray:
     """Scratch space for ``train`` on networks of this shape.
 
     `held`: the bytes the caller keeps while it trains (the network's weights), counted
-    with the workspace against the physical memory (``refuse_beyond_memory``).
+    with the workspace against the memory (``_memory.refuse_beyond_memory``).
     """
     length = lib.xorc_train_workspace_len(n_in, hidden_units, n_out)
     if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:

@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from . import _binding, _simd
+from . import _binding, _memory, _simd
 from .network import initial_weights
 
 #: The work (multiply-adds, roughly) one call of train_networks may take: a few
@@ -99,17 +99,21 @@ def chunk_bytes(recipe: Recipe, batch: int) -> int:
     return held + drawing
 
 
-def refuse_beyond_memory(recipe: Recipe, batches: list[int]) -> None:
-    """A MemoryError naming hidden if chunks of `batches` networks of `recipe`, trained at once (one per
-    thread), need more than the machine's physical memory (``_binding.refuse_beyond_memory``)."""
-    nbytes = sum(chunk_bytes(recipe, batch) for batch in batches)
-    threads, networks = len(batches), sum(batches)
+def refuse_chunks_beyond_memory(chunks: list[tuple[Recipe, int]]) -> None:
+    """A MemoryError naming hidden if `chunks` (a recipe and a number of networks each), trained at once
+    (one per thread), need more than the machine's memory (``_memory.refuse_beyond_memory``).
+
+    The message names the shape of the largest chunk's recipe.
+    """
+    nbytes = sum(chunk_bytes(recipe, batch) for recipe, batch in chunks)
+    largest = max(chunks, key=lambda chunk: chunk_bytes(*chunk))[0]
+    threads, networks = len(chunks), sum(batch for _, batch in chunks)
     what = (
         "a network"
         if networks == 1
         else f"{threads} thread{'s' * (threads != 1)} training {networks} network{'s' * (networks != 1)}"
     )
-    _binding.refuse_beyond_memory(*recipe.shape, nbytes, what)
+    _memory.refuse_beyond_memory(*largest.shape, nbytes, what, threads)
 
 
 def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None) -> ChunkResult | None:

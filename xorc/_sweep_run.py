@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ._sweep_chunks import ChunkResult, Recipe, refuse_beyond_memory, train_chunk
+from ._sweep_chunks import ChunkResult, Recipe, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
 
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
@@ -123,18 +123,21 @@ def chunk_sizes(jobs: list[Job], workers: int | None) -> list[int]:
 
 
 def refuse_threads_beyond_memory(jobs: list[Job], sizes: list[int], threads: int) -> None:
-    """A MemoryError naming hidden if a job's first chunks, one per local thread and trained at once,
-    need more than the machine's physical memory: raised before any thread starts.
+    """A MemoryError naming hidden if the chunks the local threads may train at once need more than the
+    machine's memory: raised before any thread starts.
 
-    Each job counts alone (``_sweep_chunks.chunk_bytes``): its first chunks of `sizes`
-    seeds not done yet, at most `threads` of them. A sweep refused so may fit with
-    fewer threads or smaller chunks.
+    The jobs of a grid share the threads, so any `threads` chunks of any jobs may run
+    together: the check counts the `threads` largest (``_sweep_chunks.chunk_bytes``)
+    among each job's first chunks of `sizes` seeds not done yet. A sweep refused so
+    may fit with fewer threads or smaller chunks.
     """
+    chunks = []
     for job, size in zip(jobs, sizes, strict=True):
         missing = int(np.count_nonzero(~job.done))
-        batches = [min(size, missing - start) for start in range(0, min(missing, threads * size), size)]
-        if batches:
-            refuse_beyond_memory(job.recipe, batches)
+        chunks += [(job.recipe, min(size, missing - start)) for start in range(0, min(missing, threads * size), size)]
+    at_once = sorted(chunks, key=lambda chunk: chunk_bytes(*chunk), reverse=True)[:threads]
+    if at_once:
+        refuse_chunks_beyond_memory(at_once)
 
 
 def run(

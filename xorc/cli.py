@@ -27,6 +27,7 @@ from ._cli_args import (
     one_line,
     to_json,
 )
+from ._memory import BeyondMemoryError
 from ._signals import Interrupted, report, sigterm_raises
 from ._sweep_command import add_sweep_parser
 from .data import TASKS, truth_table
@@ -343,6 +344,8 @@ def _run(argv: Sequence[str] | None) -> int:
         sweep = args is None or args.command == "sweep"
         what = one_line(error) or f"not enough memory for {'this sweep' if sweep else 'a network this large'}"
         hint = "try fewer --seeds or a smaller --hidden" if sweep else "try a smaller --hidden"
+        if isinstance(error, BeyondMemoryError) and error.threads > 1:
+            hint = "try fewer --threads or a smaller --hidden"
         print(f"xorc: error: {what} ({hint})", file=sys.stderr)
         return 1
     except OSError as error:  # stdout on a full disk, or opened read-only

@@ -188,7 +188,7 @@ class Network:
         Raises DivergenceError (a ValueError) if the loss or the weights stop being
         finite, with the network put back as it was before the call; and MemoryError,
         naming hidden and changing nothing, if the weights and the training's
-        workspace together exceed the machine's physical memory.
+        workspace together exceed the memory this process can have (see xorc/_memory.py).
 
         The steps run in C, in pieces of a few milliseconds, between which Python
         handles signals: Ctrl-C raises KeyboardInterrupt within a piece's time. The
@@ -207,8 +207,9 @@ class Network:
         weights = [w for w in (self._W1, self._W2, self._b1, self._b2) if w is not None]
         X, y = (a.copy() if any(np.may_share_memory(a, w) for w in weights) else a for a in (X, y))
 
-        # Training holds the weights and the workspace at once: both count against the memory.
-        work = _binding.workspace(*self.shape, self.dtype, held=sum(w.nbytes for w in weights))
+        # Training holds at once the weights, their copy to put back (_State, below) and the
+        # workspace: all three count against the memory.
+        work = _binding.workspace(*self.shape, self.dtype, held=2 * sum(w.nbytes for w in weights))
         trainer = _binding.Trainer(self._W1, self._W2, self._b1, self._b2, X, y, lr, work)
         piece = _binding.piece_steps(X.shape[0], *self.shape)
         task = task_of(X, y)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import _binding, _validate, sweep_file
-from ._sweep_chunks import Recipe, learned_flags, refuse_beyond_memory
+from ._sweep_chunks import Recipe, learned_flags, refuse_chunks_beyond_memory
 from ._sweep_run import Job, Progress, SweepInterrupted, run
 from ._validate import SEED_MAX
 from .sweep_file import SweepFileError
@@ -317,7 +317,8 @@ def sweep(
 
     A MemoryError naming hidden is raised before any training, the checkpoint left
     as it is, when one network of the recipe, or the chunks the local threads would
-    train at once, need more than the machine's physical memory.
+    train at once, need more than the memory this process can have (the machine's, or its
+    container's limit).
     """
     job = prepare(
         seeds,
@@ -375,7 +376,7 @@ def prepare(
         check_every=_validate.integer("check_every", check_every, minimum=1),
     )
     _binding.lockstep_workspace_len(X.shape[0], *recipe.shape, dtype)  # names hidden if it cannot be
-    refuse_beyond_memory(recipe, [1])  # one network, before the checkpoint is read (run checks the threads)
+    refuse_chunks_beyond_memory([(recipe, 1)])  # one network, before the checkpoint is read (run checks the threads)
     job = Job.new(recipe, seed_array)
     if checkpoint is not None:
         _attach_checkpoint(job, checkpoint)
