@@ -19,7 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from . import _binding, _memory, _simd
-from .network import initial_weights
+from .network import drawing_bytes, initial_weights, weight_count
 
 #: The work (multiply-adds, roughly) one call of train_networks may take: a few
 #: milliseconds on one core of lockstep training (about 5 ms at AVX2 for 64 networks
@@ -90,13 +90,10 @@ def chunk_bytes(recipe: Recipe, batch: int) -> int:
     and its copies in the recipe's dtype). Left out: the padding between the arrays,
     the losses and the outputs, a few hundred bytes per network.
     """
-    n_in, hidden, n_out = recipe.shape
-    itemsize = np.dtype(recipe.dtype).itemsize
-    weights = n_in * hidden + hidden * n_out + (hidden + n_out if recipe.bias else 0)
+    weights = weight_count(*recipe.shape, recipe.bias)
     workspace = _binding.lockstep_workspace_len(recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype))
-    held = (batch * weights + recipe.X.size + recipe.y.size + workspace) * itemsize
-    drawing = weights * (np.dtype(np.float64).itemsize + itemsize)
-    return held + drawing
+    held = (batch * weights + recipe.X.size + recipe.y.size + workspace) * np.dtype(recipe.dtype).itemsize
+    return held + drawing_bytes(weights, np.dtype(recipe.dtype))
 
 
 def refuse_chunks_beyond_memory(chunks: list[tuple[Recipe, int]]) -> None:
@@ -105,9 +102,9 @@ def refuse_chunks_beyond_memory(chunks: list[tuple[Recipe, int]]) -> None:
 
     The message names the shape of the largest chunk's recipe.
     """
-    nbytes = sum(chunk_bytes(recipe, batch) for recipe, batch in chunks)
-    largest = max(chunks, key=lambda chunk: chunk_bytes(*chunk))[0]
-    threads, networks = len(chunks), sum(batch for _, batch in chunks)
+    sizes = [chunk_bytes(recipe, batch) for recipe, batch in chunks]
+    largest = chunks[sizes.index(max(sizes))][0]
+    nbytes, threads, networks = sum(sizes), len(chunks), sum(batch for _, batch in chunks)
     what = (
         "a network"
         if networks == 1

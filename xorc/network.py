@@ -332,6 +332,22 @@ def _takes_two_arguments(callback: Callback) -> bool:
     return True
 
 
+def weight_count(n_in: int, hidden: int, n_out: int, bias: bool) -> int:
+    """How many weights (and biases) a network of this shape has: what ``initial_weights`` draws."""
+    return sum(math.prod(shape) for shape in _weight_shapes(n_in, hidden, n_out, bias))
+
+
+def drawing_bytes(weights: int, dtype: np.dtype) -> int:
+    """The bytes ``initial_weights`` holds at once for `weights` weights: the float64 stream and
+    its copies in `dtype`."""
+    return weights * (np.dtype(np.float64).itemsize + np.dtype(dtype).itemsize)
+
+
+def _weight_shapes(n_in: int, hidden: int, n_out: int, bias: bool) -> list[tuple[int, ...]]:
+    """The shapes of W1, W2 and (with bias) b1, b2, in the order they are cut from the stream."""
+    return [(n_in, hidden), (hidden, n_out)] + ([(hidden,), (n_out,)] if bias else [])
+
+
 def initial_weights(
     seed: int, n_in: int, hidden: int, n_out: int, dtype: np.dtype, bias: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
@@ -343,16 +359,14 @@ def initial_weights(
     MT19937 bit for bit): importing numpy.random would cost more start-up time than
     the whole seed job takes to train.
     """
-    shapes = [(n_in, hidden), (hidden, n_out)] + ([(hidden,), (n_out,)] if bias else [])
+    shapes = _weight_shapes(n_in, hidden, n_out, bias)
     sizes = [math.prod(shape) for shape in shapes]
     if sum(sizes) * np.dtype(np.float64).itemsize > sys.maxsize:
         raise ValueError(
             f"hidden={hidden}: a network of shape ({n_in}, {hidden}, {n_out}) has {sum(sizes)} weights, "
             "more than this machine can address"
         )
-    # The float64 stream and its copies in `dtype` are held at once.
-    drawing = sum(sizes) * (np.dtype(np.float64).itemsize + np.dtype(dtype).itemsize)
-    with _binding.allocating(n_in, hidden, n_out, nbytes=drawing):
+    with _binding.allocating(n_in, hidden, n_out, nbytes=drawing_bytes(sum(sizes), dtype)):
         stream = _binding.random_uniform(sum(sizes), seed)
         arrays, start = [], 0
         for shape, size in zip(shapes, sizes, strict=True):
