@@ -40,6 +40,57 @@ static REAL *FN(copy_of)(const REAL *values, size_t len)
     return buf;
 }
 
+/*
+ * The core's entry points as most checks here call them: the options built from the
+ * learning rate and steps that vary (every other option zero, its default).
+ */
+static xorc_options FN(options)(double lr, uint64_t steps)
+{
+    xorc_options options;
+    memset(&options, 0, sizeof options);
+    options.lr = lr;
+    options.steps = steps;
+    return options;
+}
+
+static int FN(forward)(REAL *hidden, REAL *out, const REAL *X, const REAL *W1, const REAL *b1,
+                       const REAL *W2, const REAL *b2, size_t n, size_t n_in, size_t n_hidden,
+                       size_t n_out)
+{
+    const xorc_options options = FN(options)(0, 0);
+    return FN(xorc_forward)(hidden, out, X, W1, b1, W2, b2, n, n_in, n_hidden, n_out, &options);
+}
+
+static int FN(loss)(REAL *loss, const REAL *out, const REAL *y, size_t n, size_t n_out)
+{
+    const xorc_options options = FN(options)(0, 0);
+    return FN(xorc_loss)(loss, out, y, n, n_out, &options);
+}
+
+static int FN(backward)(REAL *dW1, REAL *db1, REAL *dW2, REAL *db2, REAL *delta, const REAL *X,
+                        const REAL *y, const REAL *hidden, const REAL *out, const REAL *W2,
+                        size_t n, size_t n_in, size_t n_hidden, size_t n_out)
+{
+    const xorc_options options = FN(options)(0, 0);
+    return FN(xorc_backward)(dW1, db1, dW2, db2, delta, X, y, hidden, out, W2, n, n_in, n_hidden,
+                             n_out, &options);
+}
+
+static int FN(update)(REAL *W, const REAL *grad, size_t len, REAL lr)
+{
+    const xorc_options options = FN(options)(lr, 0);
+    return FN(xorc_update)(W, grad, len, &options);
+}
+
+static int FN(train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *work,
+                     size_t work_len, const REAL *X, const REAL *y, size_t n, size_t n_in,
+                     size_t n_hidden, size_t n_out, REAL lr, uint64_t steps)
+{
+    const xorc_options options = FN(options)(lr, steps);
+    return FN(xorc_train)(W1, b1, W2, b2, loss, NULL, NULL, work, work_len, X, y, n, n_in,
+                          n_hidden, n_out, &options);
+}
+
 static void FN(fill_uniform)(REAL *buf, size_t len, struct rng *r, double lo, double hi)
 {
     for (size_t i = 0; i < len; i++) {
@@ -156,10 +207,10 @@ static REAL FN(sse)(const struct FN(net) * net, REAL *hidden, REAL *out, int *ok
 {
     const struct dims d = net->d;
     REAL loss = 0;
-    *ok &= FN(xorc_forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
+    *ok &= FN(forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
                             d.n_hidden, d.n_out)
            == XORC_OK;
-    *ok &= FN(xorc_loss)(&loss, out, net->y, d.n, d.n_out) == XORC_OK;
+    *ok &= FN(loss)(&loss, out, net->y, d.n, d.n_out) == XORC_OK;
     return loss;
 }
 
@@ -221,9 +272,9 @@ static void FN(test_by_hand)(struct tally *t)
         const char *label = bias ? "with biases" : "without biases";
         REAL *B1 = bias ? b1 : NULL, *B2 = bias ? b2 : NULL;
         REAL loss = -1;
-        int ok = FN(xorc_forward)(hidden, out, X, W1, B1, W2, B2, 3, 2, 2, 2) == XORC_OK;
-        ok &= FN(xorc_loss)(&loss, out, y, 3, 2) == XORC_OK;
-        ok &= FN(xorc_backward)(dW1, bias ? db1 : NULL, dW2, bias ? db2 : NULL, delta, X, y, hidden,
+        int ok = FN(forward)(hidden, out, X, W1, B1, W2, B2, 3, 2, 2, 2) == XORC_OK;
+        ok &= FN(loss)(&loss, out, y, 3, 2) == XORC_OK;
+        ok &= FN(backward)(dW1, bias ? db1 : NULL, dW2, bias ? db2 : NULL, delta, X, y, hidden,
                                 out, W2, 3, 2, 2, 2)
               == XORC_OK;
         check(t, ok, "by hand, %s, %s: a call failed", REAL_NAME, label);
@@ -272,7 +323,7 @@ static void FN(test_backward_fd)(struct tally *t, struct dims d, int bias, uint6
         grads[p] = p < n_params ? FN(alloc)(lens[p]) : NULL;
     }
     FN(sse)(&net, hidden, out, &ok);
-    ok &= FN(xorc_backward)(grads[0], grads[2], grads[1], grads[3], delta, net.X, net.y, hidden,
+    ok &= FN(backward)(grads[0], grads[2], grads[1], grads[3], delta, net.X, net.y, hidden,
                             out, net.W2, d.n, d.n_in, d.n_hidden, d.n_out)
           == XORC_OK;
 
@@ -320,7 +371,7 @@ static void FN(test_update_by_hand)(struct tally *t)
     static const double grad_values[4] = {0.25, -1, 0.5, 100};
     static const double expected[4] = {1.375, -1.5, 0, 7};
     REAL *W = FN(from_doubles)(W_values, 4), *grad = FN(from_doubles)(grad_values, 4);
-    const int status = FN(xorc_update)(W, grad, 3, (REAL)0.5);
+    const int status = FN(update)(W, grad, 3, (REAL)0.5);
     check(t, status == XORC_OK && FN(max_error)(W, expected, 4) == 0,
           "update by hand, %s: status %d, W = %g %g %g %g", REAL_NAME, status, (double)W[0],
           (double)W[1], (double)W[2], (double)W[3]);
@@ -351,32 +402,32 @@ static void FN(test_train_is_steps)(struct tally *t, const char *label,
     int ok = 1;
 
     ok &=
-        FN(xorc_train)(trained.W1, trained.b1, trained.W2, trained.b2, &loss_trained, work,
+        FN(train)(trained.W1, trained.b1, trained.W2, trained.b2, &loss_trained, work,
                        work_len, trained.X, trained.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps)
         == XORC_OK;
 
     for (uint64_t s = 0; s < steps; s++) {
-        ok &= FN(xorc_forward)(hidden, out, stepped.X, stepped.W1, stepped.b1, stepped.W2,
+        ok &= FN(forward)(hidden, out, stepped.X, stepped.W1, stepped.b1, stepped.W2,
                                stepped.b2, d.n, d.n_in, d.n_hidden, d.n_out)
               == XORC_OK;
-        ok &= FN(xorc_backward)(dW1, db1, dW2, db2, delta, stepped.X, stepped.y, hidden, out,
+        ok &= FN(backward)(dW1, db1, dW2, db2, delta, stepped.X, stepped.y, hidden, out,
                                 stepped.W2, d.n, d.n_in, d.n_hidden, d.n_out)
               == XORC_OK;
-        ok &= FN(xorc_update)(stepped.W1, dW1, d.n_in * d.n_hidden, lr) == XORC_OK;
-        ok &= FN(xorc_update)(stepped.W2, dW2, d.n_hidden * d.n_out, lr) == XORC_OK;
+        ok &= FN(update)(stepped.W1, dW1, d.n_in * d.n_hidden, lr) == XORC_OK;
+        ok &= FN(update)(stepped.W2, dW2, d.n_hidden * d.n_out, lr) == XORC_OK;
         if (bias) {
-            ok &= FN(xorc_update)(stepped.b1, db1, d.n_hidden, lr) == XORC_OK;
-            ok &= FN(xorc_update)(stepped.b2, db2, d.n_out, lr) == XORC_OK;
+            ok &= FN(update)(stepped.b1, db1, d.n_hidden, lr) == XORC_OK;
+            ok &= FN(update)(stepped.b2, db2, d.n_out, lr) == XORC_OK;
         }
     }
     const REAL loss_stepped = FN(sse)(&stepped, hidden, out, &ok);
 
     ok &=
-        FN(xorc_train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_first_half, work, work_len,
+        FN(train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_first_half, work, work_len,
                        halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps / 2)
         == XORC_OK;
     ok &=
-        FN(xorc_train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_halves, work, work_len,
+        FN(train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_halves, work, work_len,
                        halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps - steps / 2)
         == XORC_OK;
 
@@ -418,13 +469,13 @@ static void FN(test_seed_job)(struct tally *t)
     const size_t work_len = xorc_train_workspace_len(2, 3, 1);
     REAL *work = FN(alloc)(work_len), *hidden = FN(alloc)(4 * 3), *out = FN(alloc)(4);
     REAL loss_0 = -1, loss_60000 = -1;
-    int ok = FN(xorc_train)(net.W1, NULL, net.W2, NULL, &loss_0, work, work_len, net.X, net.y, 4, 2,
+    int ok = FN(train)(net.W1, NULL, net.W2, NULL, &loss_0, work, work_len, net.X, net.y, 4, 2,
                             3, 1, (REAL)0.01, 0)
              == XORC_OK;
-    ok &= FN(xorc_train)(net.W1, NULL, net.W2, NULL, &loss_60000, work, work_len, net.X, net.y, 4,
+    ok &= FN(train)(net.W1, NULL, net.W2, NULL, &loss_60000, work, work_len, net.X, net.y, 4,
                          2, 3, 1, (REAL)0.01, 60000)
           == XORC_OK;
-    ok &= FN(xorc_forward)(hidden, out, net.X, net.W1, NULL, net.W2, NULL, 4, 2, 3, 1) == XORC_OK;
+    ok &= FN(forward)(hidden, out, net.X, net.W1, NULL, net.W2, NULL, 4, 2, 3, 1) == XORC_OK;
     const double e0 = fabs((double)loss_0 - SEED_LOSS_0),
                  e1 = fabs((double)loss_60000 - SEED_LOSS_60000);
     const double e_out = FN(max_error)(out, SEED_OUT_60000, 4);
@@ -502,47 +553,62 @@ static REAL *FN(arg)(struct FN(bufs) * b, const struct call *c, int position, in
 /* Each entry point called on the buffers, with the call's sizes, lr, steps and NULLs. */
 typedef int (*FN(caller))(struct FN(bufs) * b, const struct call *c);
 
+/* The options of a call: its lr, steps and activation, or NULL where it asks for that. */
+static const xorc_options *FN(call_options)(const struct call *c, xorc_options *options)
+{
+    *options = FN(options)(c->lr, c->steps);
+    options->activation = c->activation;
+    return c->no_options ? NULL : options;
+}
+
 static const char *const FN(forward_args)[] = {"hidden", "out", "X", "W1", "b1", "W2", "b2"};
 static int FN(call_forward)(struct FN(bufs) * b, const struct call *c)
 {
+    xorc_options options;
     return FN(xorc_forward)(FN(arg)(b, c, 0, B_HIDDEN), FN(arg)(b, c, 1, B_OUT),
                             FN(arg)(b, c, 2, B_X), FN(arg)(b, c, 3, B_W1), FN(arg)(b, c, 4, B_B1),
                             FN(arg)(b, c, 5, B_W2), FN(arg)(b, c, 6, B_B2), c->d.n, c->d.n_in,
-                            c->d.n_hidden, c->d.n_out);
+                            c->d.n_hidden, c->d.n_out, FN(call_options)(c, &options));
 }
 
 static const char *const FN(loss_args)[] = {"loss", "out", "y"};
 static int FN(call_loss)(struct FN(bufs) * b, const struct call *c)
 {
+    xorc_options options;
     return FN(xorc_loss)(FN(arg)(b, c, 0, B_LOSS), FN(arg)(b, c, 1, B_OUT), FN(arg)(b, c, 2, B_Y),
-                         c->d.n, c->d.n_out);
+                         c->d.n, c->d.n_out, FN(call_options)(c, &options));
 }
 
 static const char *const FN(backward_args)[] = {"dW1", "db1", "dW2",    "db2", "delta",
                                                 "X",   "y",   "hidden", "out", "W2"};
 static int FN(call_backward)(struct FN(bufs) * b, const struct call *c)
 {
+    xorc_options options;
     return FN(xorc_backward)(
         FN(arg)(b, c, 0, B_DW1), FN(arg)(b, c, 1, B_DB1), FN(arg)(b, c, 2, B_DW2),
         FN(arg)(b, c, 3, B_DB2), FN(arg)(b, c, 4, B_DELTA), FN(arg)(b, c, 5, B_X),
         FN(arg)(b, c, 6, B_Y), FN(arg)(b, c, 7, B_HIDDEN), FN(arg)(b, c, 8, B_OUT),
-        FN(arg)(b, c, 9, B_W2), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out);
+        FN(arg)(b, c, 9, B_W2), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out,
+        FN(call_options)(c, &options));
 }
 
 static const char *const FN(update_args)[] = {"W", "grad"};
 static int FN(call_update)(struct FN(bufs) * b, const struct call *c)
 {
-    return FN(xorc_update)(FN(arg)(b, c, 0, B_W1), FN(arg)(b, c, 1, B_DW1), c->len, (REAL)c->lr);
+    xorc_options options;
+    return FN(xorc_update)(FN(arg)(b, c, 0, B_W1), FN(arg)(b, c, 1, B_DW1), c->len,
+                           FN(call_options)(c, &options));
 }
 
 static const char *const FN(train_args)[] = {"W1", "b1", "W2", "b2", "loss", "work", "X", "y"};
 static int FN(call_train)(struct FN(bufs) * b, const struct call *c)
 {
+    xorc_options options;
     return FN(xorc_train)(FN(arg)(b, c, 0, B_W1), FN(arg)(b, c, 1, B_B1), FN(arg)(b, c, 2, B_W2),
-                          FN(arg)(b, c, 3, B_B2), FN(arg)(b, c, 4, B_LOSS),
+                          FN(arg)(b, c, 3, B_B2), FN(arg)(b, c, 4, B_LOSS), NULL, NULL,
                           FN(arg)(b, c, 5, B_WORK), c->work_len, FN(arg)(b, c, 6, B_X),
                           FN(arg)(b, c, 7, B_Y), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out,
-                          (REAL)c->lr, c->steps);
+                          FN(call_options)(c, &options));
 }
 
 /* One call expected to return `expected`; when that is an error, no buffer may have changed. */
@@ -621,6 +687,8 @@ static void FN(test_errors)(struct tally *t)
     valid.work_len = b.len[B_WORK];
     valid.lr = 0.1;
     valid.steps = 2;
+    valid.activation = XORC_ACTIVATION_SIGMOID;
+    valid.no_options = 0;
     valid.nulled = 0;
 
     /* The valid calls succeed (so every rejection below is for the one thing changed). */
@@ -668,6 +736,46 @@ static void FN(test_errors)(struct tally *t)
     c = valid;
     c.steps = 0;
     FN(expect_bad_lrs)(t, &b, "xorc_train (0 steps)", FN(call_train), &c);
+
+    /* The options: NULL, an unknown activation, and for float an lr that rounds to 0 or
+     * to infinity; the functions that do not use lr take any. */
+    {
+        static const struct {
+            const char *entry;
+            FN(caller) call;
+            int uses_lr;
+        } entries[] = {{"xorc_forward", FN(call_forward), 0},
+                       {"xorc_loss", FN(call_loss), 0},
+                       {"xorc_backward", FN(call_backward), 0},
+                       {"xorc_update", FN(call_update), 1},
+                       {"xorc_train", FN(call_train), 1}};
+        for (size_t k = 0; k < sizeof entries / sizeof entries[0]; k++) {
+            c = valid;
+            c.no_options = 1;
+            FN(expect)(t, &b, entries[k].entry, entries[k].call, &c, XORC_ERR_NULL, "NULL options");
+            c = valid;
+            c.activation = 1;
+            (void)FN(expect)(t, &b, entries[k].entry, entries[k].call, &c, XORC_ERR_OPTION,
+                             "an unknown activation");
+            c.activation = -1;
+            (void)FN(expect)(t, &b, entries[k].entry, entries[k].call, &c, XORC_ERR_OPTION,
+                             "activation -1");
+            c = valid;
+            c.lr = sizeof(REAL) == sizeof(float) ? 1e39 : 0.25;
+            (void)FN(expect)(t, &b, entries[k].entry, entries[k].call, &c,
+                             entries[k].uses_lr && sizeof(REAL) == sizeof(float) ? XORC_ERR_LR
+                                                                                 : XORC_OK,
+                             "lr 1e39 (beyond float)");
+            c.lr = sizeof(REAL) == sizeof(float) ? 1e-50 : 0.25;
+            (void)FN(expect)(t, &b, entries[k].entry, entries[k].call, &c,
+                             entries[k].uses_lr && sizeof(REAL) == sizeof(float) ? XORC_ERR_LR
+                                                                                 : XORC_OK,
+                             "lr 1e-50 (0 in float)");
+            c.lr = NAN;
+            (void)FN(expect)(t, &b, entries[k].entry, entries[k].call, &c,
+                             entries[k].uses_lr ? XORC_ERR_LR : XORC_OK, "lr NaN");
+        }
+    }
 
     c = valid;
     c.work_len = valid.work_len - 1;

@@ -177,21 +177,21 @@ static int FN(train_alone)(struct FN(net) * net, REAL *loss, REAL *out, int64_t 
     int ok = 1;
     for (uint64_t s = first_step; s - first_step < steps; s++) {
         if (check_every > 0 && *learned < 0 && s % check_every == 0) {
-            ok &= FN(xorc_forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n,
+            ok &= FN(forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n,
                                    d.n_in, d.n_hidden, d.n_out)
                   == XORC_OK;
             if (FN(all_right)(out, net->y, d.n * d.n_out)) {
                 *learned = (int64_t)s;
             }
         }
-        ok &= FN(xorc_train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X,
+        ok &= FN(train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X,
                              net->y, d.n, d.n_in, d.n_hidden, d.n_out, lr, 1)
               == XORC_OK;
     }
-    ok &= FN(xorc_train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X, net->y,
+    ok &= FN(train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X, net->y,
                          d.n, d.n_in, d.n_hidden, d.n_out, lr, 0)
           == XORC_OK;
-    ok &= FN(xorc_forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
+    ok &= FN(forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
                            d.n_hidden, d.n_out)
           == XORC_OK;
     free(work);
@@ -208,7 +208,7 @@ static void FN(check_lockstep)(struct tally *t, const char *label, const struct 
 {
     const struct dims d = start->d;
     const size_t count = start->count, w1 = d.n_in * d.n_hidden, w2 = d.n_hidden * d.n_out;
-    const size_t work_len = xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out);
+    const size_t work_len = xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_AVX512);
     const int bias = start->b1 != NULL;
     REAL *W1 = FN(copy_of)(start->W1, count * w1), *W2 = FN(copy_of)(start->W2, count * w2);
     REAL *b1 = bias ? FN(copy_of)(start->b1, count * d.n_hidden) : NULL;
@@ -225,9 +225,12 @@ static void FN(check_lockstep)(struct tally *t, const char *label, const struct 
     for (int c = 0; c < calls; c++) {
         const uint64_t from = steps * (uint64_t)c / (uint64_t)calls;
         const uint64_t to = steps * (uint64_t)(c + 1) / (uint64_t)calls;
+        xorc_options options = FN(options)(lr, to - from);
+        options.first_step = from;
+        options.check_every = check_every;
         ok &= FN(xorc_train_lockstep)(W1, b1, W2, b2, loss, out, learned_at, work, work_len,
                                       start->X, start->y, d.n, d.n_in, d.n_hidden, d.n_out, count,
-                                      lr, from, to - from, check_every, level)
+                                      &options, level)
               == XORC_OK;
     }
     for (size_t k = 0; k < count && ok; k++) {
@@ -389,7 +392,7 @@ static struct FN(lbufs) FN(lbufs_new)(struct dims d, size_t count)
                                  count,
                                  count * d.n * d.n_out,
                                  count,
-                                 xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out),
+                                 xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_AVX512),
                                  d.n * d.n_in,
                                  d.n * d.n_out};
     for (int k = 0; k < L_COUNT; k++) {
@@ -442,6 +445,8 @@ struct FN(lcall) {
     double lr;
     uint64_t check_every;
     int level;
+    int activation;
+    int no_options;  /* pass NULL for the options */
     unsigned nulled; /* bit k: the k-th pointer argument (L_* order) is NULL */
 };
 
@@ -456,11 +461,14 @@ static void FN(expect_lockstep)(struct tally *t, struct FN(lbufs) * b, const str
     for (int k = 0; k < L_COUNT; k++) {
         p[k] = (c->nulled >> k) & 1u ? NULL : b->at[k];
     }
+    xorc_options options = FN(options)(c->lr, 3);
+    options.check_every = c->check_every;
+    options.activation = c->activation;
     const int status = FN(xorc_train_lockstep)(
         (REAL *)p[L_W1], (REAL *)p[L_B1], (REAL *)p[L_W2], (REAL *)p[L_B2], (REAL *)p[L_LOSS],
         (REAL *)p[L_OUT], (int64_t *)p[L_LEARNED], (REAL *)p[L_WORK], c->work_len,
         (const REAL *)p[L_X], (const REAL *)p[L_Y], c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out,
-        c->count, (REAL)c->lr, 0, 3, c->check_every, c->level);
+        c->count, c->no_options ? NULL : &options, c->level);
     const int untouched = FN(lbufs_same)(b, &before);
     check(t, status == expected && (expected == XORC_OK || untouched),
           "xorc_train_lockstep (%s) with %s: status %d, expected %d%s", REAL_NAME, why, status,
@@ -476,10 +484,12 @@ static void FN(test_lockstep_errors)(struct tally *t)
     char why[160];
     valid.d = d;
     valid.count = 5;
-    valid.work_len = xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out);
+    valid.work_len = xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_SCALAR);
     valid.lr = 0.1;
     valid.check_every = 1;
     valid.level = XORC_SIMD_SCALAR;
+    valid.activation = XORC_ACTIVATION_SIGMOID;
+    valid.no_options = 0;
     valid.nulled = 0;
 
     FN(expect_lockstep)(t, &b, &valid, XORC_OK, "valid arguments");
@@ -525,16 +535,24 @@ static void FN(test_lockstep_errors)(struct tally *t)
     {
         /* With checks, learned_at must hold the steps: first_step + steps within int64. */
         struct FN(lbufs) before = FN(lbufs_copy)(&b);
+        xorc_options options = FN(options)(0.1, 1);
+        options.first_step = (uint64_t)INT64_MAX;
+        options.check_every = 1;
         const int status = FN(xorc_train_lockstep)(
             (REAL *)b.at[L_W1], (REAL *)b.at[L_B1], (REAL *)b.at[L_W2], (REAL *)b.at[L_B2],
             (REAL *)b.at[L_LOSS], (REAL *)b.at[L_OUT], (int64_t *)b.at[L_LEARNED],
             (REAL *)b.at[L_WORK], valid.work_len, (const REAL *)b.at[L_X], (const REAL *)b.at[L_Y],
-            d.n, d.n_in, d.n_hidden, d.n_out, valid.count, (REAL)0.1, (uint64_t)INT64_MAX, 1, 1,
-            XORC_SIMD_SCALAR);
+            d.n, d.n_in, d.n_hidden, d.n_out, valid.count, &options, XORC_SIMD_SCALAR);
         check(t, status == XORC_ERR_SIZE && FN(lbufs_same)(&b, &before),
               "xorc_train_lockstep (%s) with steps beyond int64: status %d", REAL_NAME, status);
         FN(lbufs_free)(&before);
     }
+    c = valid;
+    c.no_options = 1;
+    FN(expect_lockstep)(t, &b, &c, XORC_ERR_NULL, "NULL options");
+    c = valid;
+    c.activation = 1;
+    FN(expect_lockstep)(t, &b, &c, XORC_ERR_OPTION, "an unknown activation");
     c = valid;
     c.work_len = valid.work_len - 1;
     FN(expect_lockstep)(t, &b, &c, XORC_ERR_WORKSPACE, "a workspace one element short");

@@ -99,6 +99,8 @@ struct call {
     size_t work_len;
     double lr;
     uint64_t steps;
+    int activation;
+    int no_options; /* pass NULL for the options */
     unsigned nulled;
 };
 
@@ -241,8 +243,8 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 static void test_strerror(struct tally *t)
 {
     const int codes[] = {XORC_OK,     XORC_ERR_NULL,      XORC_ERR_SIZE,
-                         XORC_ERR_LR, XORC_ERR_WORKSPACE, XORC_ERR_SIMD};
-    const int unknown[] = {1, -6, INT_MIN, INT_MAX};
+                         XORC_ERR_LR, XORC_ERR_WORKSPACE, XORC_ERR_SIMD, XORC_ERR_OPTION};
+    const int unknown[] = {1, -7, INT_MIN, INT_MAX};
     const size_t n_codes = sizeof codes / sizeof codes[0];
     const char *unknown_text = xorc_strerror(unknown[0]);
     check(t, unknown_text != NULL && unknown_text[0] != '\0', "xorc_strerror(1) is empty");
@@ -307,12 +309,33 @@ static void test_simd_levels(struct tally *t)
 #if defined(__x86_64__) || defined(_M_X64)
     check(t, xorc_simd_best() >= XORC_SIMD_SSE2, "x86-64 without SSE2");
 #endif
+    for (int level = XORC_SIMD_SCALAR; level <= XORC_SIMD_AVX512; level++) {
+        check(t,
+              xorc_lockstep_workspace_len(0, 2, 3, 1, level) == 0
+                  && xorc_lockstep_workspace_len(4, 0, 3, 1, level) == 0
+                  && xorc_lockstep_workspace_len(HALF, HALF, 1, 1, level) == 0
+                  && xorc_lockstep_workspace_len(1, 1, ELEMENTS_MAX / 2 + 1, 1, level) == 0,
+              "xorc_lockstep_workspace_len at %s is not 0 for sizes that cannot be",
+              xorc_simd_name(level));
+    }
     check(t,
-          xorc_lockstep_workspace_len(0, 2, 3, 1) == 0
-              && xorc_lockstep_workspace_len(4, 0, 3, 1) == 0
-              && xorc_lockstep_workspace_len(HALF, HALF, 1, 1) == 0
-              && xorc_lockstep_workspace_len(1, 1, ELEMENTS_MAX / 2 + 1, 1) == 0,
-          "xorc_lockstep_workspace_len is not 0 for sizes that cannot be");
+          xorc_lockstep_workspace_len(4, 2, 3, 1, -1) == 0
+              && xorc_lockstep_workspace_len(4, 2, 3, 1, XORC_SIMD_AVX512 + 1) == 0,
+          "xorc_lockstep_workspace_len is not 0 for an unknown level");
+    {
+        /* A level holds a group's entries once per network of the group, plus room to
+         * align: the scalar level, which trains each network where it lies, holds no
+         * copies of X, y or the outputs, so its length does not grow with the rows. */
+        const size_t scalar = xorc_lockstep_workspace_len(4, 2, 16, 1, XORC_SIMD_SCALAR);
+        const size_t scalar_rows = xorc_lockstep_workspace_len(4000, 2, 16, 1, XORC_SIMD_SCALAR);
+        const size_t avx2 = xorc_lockstep_workspace_len(4, 2, 16, 1, XORC_SIMD_AVX2);
+        const size_t avx512 = xorc_lockstep_workspace_len(4, 2, 16, 1, XORC_SIMD_AVX512);
+        check(t,
+              scalar == scalar_rows && scalar < xorc_train_workspace_len(2, 16, 1) + 64
+                  && 8 * scalar < avx2 && avx2 < avx512,
+              "lockstep workspace lengths: scalar %zu (%zu on 4000 rows), avx2 %zu, avx512 %zu",
+              scalar, scalar_rows, avx2, avx512);
+    }
 }
 
 /*

@@ -1,10 +1,11 @@
 /*
- * xorc.c — the compiled core: status messages, size checks, and the math of
- * xorc_kernels.h instantiated for double (_d) and float (_s).
+ * xorc.c — what the core's entry points share: status messages, the size and option
+ * checks, and the seed program's random initial weights. The math is in
+ * xorc_step-inl.h and xorc_exp-inl.h.
  */
-#include "xorc.h"
-#include "xorc_sizes.h"
+#include "xorc_internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -24,22 +25,11 @@ const char *xorc_strerror(int status)
                "xorc_lockstep_workspace_len()";
     case XORC_ERR_SIMD:
         return "the SIMD level is unknown, or this processor does not support it";
+    case XORC_ERR_OPTION:
+        return "an option is unknown or out of its range";
     default:
         return "unknown status code";
     }
-}
-
-/* The training loop runs forward and backward over blocks of this many rows. */
-#define XORC_BLOCK 4
-
-/* a * b, stored in *product, unless it exceeds `limit` (then 0 is returned). */
-int xorc_mul_within(size_t a, size_t b, size_t limit, size_t *product)
-{
-    if (b != 0 && a > limit / b) {
-        return 0;
-    }
-    *product = a * b;
-    return 1;
 }
 
 /*
@@ -59,30 +49,16 @@ int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
            && xorc_mul_within(n_hidden, n_out, limit, &unused);
 }
 
-size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out)
+int xorc_options_check(const xorc_options *options, int is_float, int uses_lr)
 {
-    /* dW1 (n_in·n_hidden), dW2 (n_hidden·n_out), db1, db2, and for a block of
-     * XORC_BLOCK rows: h (n_hidden each), o and delta (n_out each). */
-    const size_t limit = SIZE_MAX / sizeof(double);
-    size_t w1, w2;
-    if (!xorc_sizes_ok(1, n_in, n_hidden, n_out) || !xorc_mul_within(n_in, n_hidden, limit, &w1)
-        || !xorc_mul_within(n_hidden, n_out, limit, &w2)) {
-        return 0;
+    const double lr = options->lr;
+    if (uses_lr && !(isfinite(lr) && lr > 0 && (!is_float || (lr <= FLT_MAX && (float)lr > 0)))) {
+        return XORC_ERR_LR;
     }
-    size_t h, o;
-    if (!xorc_mul_within(n_hidden, XORC_BLOCK, limit, &h)
-        || !xorc_mul_within(n_out, XORC_BLOCK, limit, &o)) {
-        return 0;
+    if (options->activation != XORC_ACTIVATION_SIGMOID) {
+        return XORC_ERR_OPTION;
     }
-    size_t total = w1;
-    const size_t parts[] = {w2, n_hidden, n_out, h, o, o};
-    for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
-        if (parts[p] > limit - total) {
-            return 0;
-        }
-        total += parts[p];
-    }
-    return total;
+    return XORC_OK;
 }
 
 /* MT19937 (Matsumoto and Nishimura 1998), as numpy's RandomState runs it. */
@@ -125,22 +101,3 @@ int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32
     }
     return XORC_OK;
 }
-
-#include "xorc_compiler.h"
-#include "xorc_exp.h"
-
-#define REAL double
-#define EXP exp_d
-#define FN(name) name##_d
-#include "xorc_kernels.h"
-#undef REAL
-#undef EXP
-#undef FN
-
-#define REAL float
-#define EXP exp_s
-#define FN(name) name##_s
-#include "xorc_kernels.h"
-#undef REAL
-#undef EXP
-#undef FN

@@ -24,7 +24,11 @@
  *  - The library keeps no state, allocates nothing, never prints and never
  *    exits: any number of threads may call it on different buffers.
  *  - Each function comes twice, with the BLAS suffixes: _d for double, _s for
- *    float. Both are built from one definition of the math (xorc_kernels.h).
+ *    float. Both, and every SIMD level of the lockstep functions, are built from
+ *    one definition of the training step (xorc_step-inl.h) and of the exponential
+ *    (xorc_exp-inl.h): a single network is that definition's one-lane instance.
+ *  - What to train is said once, in struct xorc_options: every entry point that
+ *    trains, or computes a part of a step, takes a pointer to it.
  */
 #ifndef XORC_H
 #define XORC_H
@@ -45,8 +49,36 @@ enum {
     XORC_ERR_SIZE = -2,      /* a dimension is zero, or a buffer size overflows size_t */
     XORC_ERR_LR = -3,        /* the learning rate is not finite and positive */
     XORC_ERR_WORKSPACE = -4, /* the workspace is shorter than xorc_*_workspace_len() */
-    XORC_ERR_SIMD = -5       /* the SIMD level is unknown, or this processor lacks it */
+    XORC_ERR_SIMD = -5,      /* the SIMD level is unknown, or this processor lacks it */
+    XORC_ERR_OPTION = -6     /* an option other than lr is unknown or out of its range */
 };
+
+/* The hidden layer's activation (the output layer's is always the sigmoid). */
+enum { XORC_ACTIVATION_SIGMOID = 0 };
+
+/*
+ * The settings of training, one struct for every entry point, so that a new setting
+ * is a new field here and not a new argument everywhere. Start from all zeros
+ * (`xorc_options opts = {0};`): every field's zero is its default, but lr, which
+ * must be set.
+ *   lr           the learning rate: finite and > 0 (for _s, also once rounded to float)
+ *   steps        how many training steps to take
+ *   activation   the hidden layer's XORC_ACTIVATION_*
+ *   first_step   the steps the networks have had before this call: it only places
+ *                the checks of learned_at
+ *   check_every  0: learned_at is neither read nor written (it may be NULL); else the
+ *                networks are checked at every step that is a multiple of it (below)
+ *   finish       nonzero: this call ends the training, and the networks are also
+ *                checked as they stand after its last step (below)
+ */
+typedef struct xorc_options {
+    double lr;
+    uint64_t steps;
+    int activation;
+    uint64_t first_step;
+    uint64_t check_every;
+    int finish;
+} xorc_options;
 
 /* A static, human-readable description of a status code. */
 const char *xorc_strerror(int status);
@@ -62,58 +94,81 @@ int xorc_exp_s(float *out, const float *x, size_t n);
 int xorc_sigmoid_d(double *out, const double *z, size_t n);
 int xorc_sigmoid_s(float *out, const float *z, size_t n);
 
-/* Forward pass over n rows: hidden = sigmoid(X·W1 + b1), out = sigmoid(hidden·W2 + b2). */
+/*
+ * Forward pass over n rows: hidden = act(X·W1 + b1), out = sigmoid(hidden·W2 + b2),
+ * act being options->activation.
+ */
 int xorc_forward_d(double *hidden, double *out, const double *X, const double *W1, const double *b1,
                    const double *W2, const double *b2, size_t n, size_t n_in, size_t n_hidden,
-                   size_t n_out);
+                   size_t n_out, const xorc_options *options);
 int xorc_forward_s(float *hidden, float *out, const float *X, const float *W1, const float *b1,
                    const float *W2, const float *b2, size_t n, size_t n_in, size_t n_hidden,
-                   size_t n_out);
+                   size_t n_out, const xorc_options *options);
 
-/* Sum of squared errors: *loss = sum (y - out)^2 over n rows of n_out values. */
-int xorc_loss_d(double *loss, const double *out, const double *y, size_t n, size_t n_out);
-int xorc_loss_s(float *loss, const float *out, const float *y, size_t n, size_t n_out);
+/* The loss: *loss = the sum of squared errors, sum (y - out)^2 over n rows of n_out values. */
+int xorc_loss_d(double *loss, const double *out, const double *y, size_t n, size_t n_out,
+                const xorc_options *options);
+int xorc_loss_s(float *loss, const float *out, const float *y, size_t n, size_t n_out,
+                const xorc_options *options);
 
 /*
- * Backward pass: the gradients of the SSE, given the forward pass's hidden and out.
+ * Backward pass: the gradients of the loss, given the forward pass's hidden and out.
  *   delta = dSSE/dZ2 = 2 (out - y) * out * (1 - out)       (n, n_out)
  *   dW2   = hidden^T · delta,   db2 = column sums of delta
- *   dZ1   = (delta · W2^T) * hidden * (1 - hidden)
+ *   dZ1   = (delta · W2^T) * act'(hidden)      (sigmoid: act' = hidden * (1 - hidden))
  *   dW1   = X^T · dZ1,          db1 = column sums of dZ1
  * delta is an output too (the gradient at the output pre-activations).
  * db1, db2 may be NULL (both) for a network without biases.
  */
 int xorc_backward_d(double *dW1, double *db1, double *dW2, double *db2, double *delta,
                     const double *X, const double *y, const double *hidden, const double *out,
-                    const double *W2, size_t n, size_t n_in, size_t n_hidden, size_t n_out);
+                    const double *W2, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                    const xorc_options *options);
 int xorc_backward_s(float *dW1, float *db1, float *dW2, float *db2, float *delta, const float *X,
                     const float *y, const float *hidden, const float *out, const float *W2,
-                    size_t n, size_t n_in, size_t n_hidden, size_t n_out);
+                    size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                    const xorc_options *options);
 
-/* Gradient-descent update of one parameter buffer: W[p] <- W[p] - lr * grad[p]. */
-int xorc_update_d(double *W, const double *grad, size_t len, double lr);
-int xorc_update_s(float *W, const float *grad, size_t len, float lr);
+/* The update of one parameter buffer: W[p] <- W[p] - lr * grad[p]. */
+int xorc_update_d(double *W, const double *grad, size_t len, const xorc_options *options);
+int xorc_update_s(float *W, const float *grad, size_t len, const xorc_options *options);
+
+/*
+ * Whether each of `batch` networks has learned: on_target[b] = 1 where every output
+ * of network b (out[b * n * n_out ...], n rows of n_out) lies on its target's side
+ * of 0.5 (out > 0.5 where y > 0.5, out < 0.5 elsewhere; NaN on neither side), else 0.
+ * The very test training applies for learned_at (below).
+ */
+int xorc_on_target_d(unsigned char *on_target, const double *out, const double *y, size_t batch,
+                     size_t n, size_t n_out);
+int xorc_on_target_s(unsigned char *on_target, const float *out, const float *y, size_t batch,
+                     size_t n, size_t n_out);
 
 /*
  * The number of elements (doubles for _d, floats for _s) that xorc_train_*
  * needs as workspace for these sizes; 0 if a size is zero or the count
- * overflows size_t.
+ * overflows size_t. It does not depend on the rows.
  */
 size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out);
 
 /*
- * Trains in place: `steps` full-batch gradient-descent steps on the n rows,
- * each exactly forward, backward and update as the functions above compute
- * them, then *loss = the SSE of the updated network (the SSE after `steps`
- * updates; with steps = 0, of the network as given). `work` holds work_len
- * elements of scratch space, at least xorc_train_workspace_len(n_in, n_hidden, n_out).
+ * Trains one network in place: options->steps full-batch steps on the n rows, each
+ * exactly forward, backward and update as the functions above compute them. Then:
+ *   *loss            the loss of the network as it then stands (with steps = 0, of
+ *                    the network as given),
+ *   out              if not NULL, its outputs on the n rows (n * n_out values),
+ *   *learned_at      as xorc_train_lockstep_* sets it, for a batch of one.
+ * `work` holds work_len elements of scratch space, at least
+ * xorc_train_workspace_len(n_in, n_hidden, n_out).
  */
-int xorc_train_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *work,
-                 size_t work_len, const double *X, const double *y, size_t n, size_t n_in,
-                 size_t n_hidden, size_t n_out, double lr, uint64_t steps);
-int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *work,
-                 size_t work_len, const float *X, const float *y, size_t n, size_t n_in,
-                 size_t n_hidden, size_t n_out, float lr, uint64_t steps);
+int xorc_train_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,
+                 int64_t *learned_at, double *work, size_t work_len, const double *X,
+                 const double *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                 const xorc_options *options);
+int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
+                 int64_t *learned_at, float *work, size_t work_len, const float *X, const float *y,
+                 size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                 const xorc_options *options);
 
 /*
  * The initial weights of the seed program: out[i] for i < n are the first n
@@ -128,12 +183,12 @@ int xorc_random_uniform_d(double *out, size_t n, double low, double high, uint32
 
 /*
  * Lockstep training: a batch of independent networks of one shape, trained on the
- * same X, y, lr and steps, with the networks across the lanes of the processor's
+ * same X, y and options, with the networks across the lanes of the processor's
  * vector registers, so that each arithmetic operation of a training step is one
  * vector operation serving LANES networks. Every network ends bit for bit where
- * xorc_train_* takes it alone: the operations, their order and the exponential
- * are the scalar kernel's, lane by lane. (A network whose values become NaN ends NaN
- * where it does alone; a NaN's sign and payload are not part of the promise.)
+ * xorc_train_* takes it alone: both are instances of one definition of the step,
+ * lane by lane. (A network whose values become NaN ends NaN where it does alone; a
+ * NaN's sign and payload are not part of the promise.)
  *
  * The SIMD level says which instructions run; every level gives the same bits.
  *   XORC_SIMD_SCALAR  one network at a time (any processor, any compiler)
@@ -154,39 +209,45 @@ size_t xorc_simd_lanes(int level);
 
 /*
  * The number of elements (doubles for _d, floats for _s) of workspace that
- * xorc_train_lockstep_* needs for networks of these sizes on n rows; 0 if a size
- * is zero or the count overflows. It does not depend on the batch or the level.
+ * xorc_train_lockstep_* needs for networks of these sizes on n rows at this SIMD
+ * level; 0 if a size is zero, the count overflows, or the level is unknown. It does
+ * not depend on the batch.
  */
-size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out);
+size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                                   int level);
+
+/* learned_at's values that are not steps: not learned (yet), and diverged. */
+enum { XORC_NOT_LEARNED = -1, XORC_DIVERGED = -2 };
 
 /*
- * Trains `batch` networks in place, each for `steps` full-batch steps on the n
- * rows of X, y, exactly as xorc_train_* would train it alone. The networks lie one
- * after another: network b's W1 is W1[b * n_in * n_hidden ...] laid out as
- * xorc_train_* takes it, W2 likewise, b1 and b2 (NULL for none) too. Then:
- *   loss[b]          the SSE of network b after the steps,
+ * Trains `batch` networks in place, each as xorc_train_* would train it alone. The
+ * networks lie one after another: network b's W1 is W1[b * n_in * n_hidden ...]
+ * laid out as xorc_train_* takes it, W2 likewise, b1 and b2 (NULL for none) too.
+ * Then:
+ *   loss[b]          the loss of network b after the steps,
  *   out[b * n * n_out ...]   its outputs on the n rows after the steps,
- *   learned_at[b]    if check_every > 0 and learned_at[b] < 0 on entry: the first
- *                    step s in [first_step, first_step + steps), s a multiple of
+ *   learned_at[b]    only read and written when options->check_every > 0 (else it
+ *                    may be NULL). If learned_at[b] is XORC_NOT_LEARNED on entry:
+ *                    the first step s, first_step <= s < first_step + steps and s a multiple of
  *                    check_every, at which every output of the network as it stood
- *                    after s steps was on its target's side of 0.5 (out > 0.5 where
- *                    y > 0.5, out < 0.5 elsewhere); left as it was if there is none.
- *                    Only read and written when check_every > 0 (else it may be NULL).
- * first_step is the number of steps the networks have had before this call: it
- * only places the checks (with checks, first_step + steps must fit an int64). `work` holds work_len
- * elements, at least xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out); level is an XORC_SIMD_*
- * value at most xorc_simd_best().
+ *                    after s steps was on its target's side of 0.5 (xorc_on_target_*);
+ *                    left as it was if there is none. With options->finish, the
+ *                    network as it stands after the last step is checked too (s =
+ *                    first_step + steps), and a network whose loss or weights are
+ *                    then not finite has diverged, which is never learned: its
+ *                    learned_at becomes XORC_DIVERGED.
+ * With checks, first_step + steps must fit an int64. `work` holds work_len elements,
+ * at least xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out, level); level is an
+ * XORC_SIMD_* value at most xorc_simd_best().
  */
 int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,
                           int64_t *learned_at, double *work, size_t work_len, const double *X,
                           const double *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                          size_t batch, double lr, uint64_t first_step, uint64_t steps,
-                          uint64_t check_every, int level);
+                          size_t batch, const xorc_options *options, int level);
 int xorc_train_lockstep_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
                           int64_t *learned_at, float *work, size_t work_len, const float *X,
                           const float *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                          size_t batch, float lr, uint64_t first_step, uint64_t steps,
-                          uint64_t check_every, int level);
+                          size_t batch, const xorc_options *options, int level);
 
 /* cdef-end */
 

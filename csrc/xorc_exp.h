@@ -1,6 +1,8 @@
 /*
  * xorc_exp.h — the exponential of xorc's sigmoid, in double (exp_d) and float
- * (exp_s), small enough to be inlined into the kernels.
+ * (exp_s): the method, its table and constants, and its out-of-line paths. The hot
+ * path is written once over a lane type, in xorc_exp-inl.h, and inlined into the
+ * training step at every SIMD level; a single value is its one-lane instance.
  *
  * Why not libm's exp: a call clobbers every floating-point register (on x86-64
  * and AArch64 alike), so a training step that calls exp 16 times keeps reloading
@@ -583,6 +585,11 @@ static const struct xorc_exp_entry xorc_exp_table[XORC_EXP_N] = {
  * which then sits in the low bits of the sum's representation. */
 #define XORC_EXP_SHIFT 0x1.8p52
 
+/* The hot paths' domains: exp_d's for |x| < 700, exp_s's for |x| < 100. Outside
+ * them (and for NaN) the out-of-line paths below take over. */
+#define XORC_EXP_HOT_D 700.0
+#define XORC_EXP_HOT_S 100.0f
+
 static inline uint64_t xorc_bits(double x)
 {
     uint64_t bits;
@@ -598,113 +605,12 @@ static inline double xorc_double(uint64_t bits)
 }
 
 /*
- * The reduction shared by both paths of exp_d: returns p with
- * exp(x) = 2^e s_j (1 + p), and sets *k to the k above in the low bits of a
- * uint64 (two's complement), from which j = k mod N and e = floor(k / N).
+ * The out-of-line paths (xorc_exp.c), each the one-lane instance of the hot path's
+ * reduction with its own scaling: e^x where |x| >= 700 or x is NaN (the result is
+ * near overflow, near or below the smallest normal double, 0, infinity or NaN), and
+ * e^x in float where |x| >= 100 or x is NaN.
  */
-XORC_INLINE double xorc_exp_reduce(double x, uint64_t *k)
-{
-    double kd = x * xorc_exp_inv_ln2_n + XORC_EXP_SHIFT;
-    *k = xorc_bits(kd);
-    kd -= XORC_EXP_SHIFT;
-    double r = x - kd * xorc_exp_ln2_hi_n;
-    r -= kd * xorc_exp_ln2_lo_n;
-    double r2 = r * r;
-    double t = xorc_exp_table[*k % XORC_EXP_N].tail;
-    return t + r + r2 * (0.5 + r * (1.0 / 6) + r2 * (1.0 / 24));
-}
-
-/* s_j 2^(e - shift) as a double, for the k of xorc_exp_reduce (shift keeps it normal). */
-XORC_INLINE double xorc_exp_scale(uint64_t k, uint64_t shift)
-{
-    /* k << 43 is (e << 52) + (j << 43) modulo 2^64: the high bits of 1.5 * 2^52
-     * shift out, and the table has j << 43 taken off already. */
-    return xorc_double(xorc_exp_table[k % XORC_EXP_N].scale_bits + (k << (52 - XORC_EXP_TABLE_BITS))
-                       - (shift << 52));
-}
-
-/* exp(x) where |x| >= 700 or x is NaN: the result is near overflow, near or below
- * the smallest normal double, 0, infinity or NaN. Kept out of line: the hot path
- * never takes it. */
-XORC_NOINLINE double xorc_exp_wide(double x)
-{
-    if (x != x) {
-        return x + x;
-    }
-    if (x > 710.0) {
-        return HUGE_VAL;
-    }
-    if (x < -746.0) {
-        return 0.0;
-    }
-    uint64_t k;
-    double p = xorc_exp_reduce(x, &k);
-    if (x > 0) {
-        /* 700 <= x <= 710, 1009 <= e <= 1025: 2^(e - 64) s_j (1 + p) is normal, and
-         * multiplying it by 2^64 is exact, or overflows to infinity. */
-        double s = xorc_exp_scale(k, 64);
-        return (s + s * p) * 0x1p64;
-    }
-    /* -746 <= x <= -700, -1077 <= e <= -1010: y = exp(x) / 2^-1022 is computed with
-     * the normal s = 2^(e + 1022) s_j; then y 2^-1022 is exact if y >= 1. */
-    double s = xorc_exp_scale(k, (uint64_t)0 - 1022);
-    double y = s + s * p;
-    if (y < 1.0) {
-        /* The result is subnormal, a multiple of 2^-1074: y must be rounded to a
-         * multiple of 2^-52 once, not to 53 bits first. 1 + y rounds it so; lo
-         * carries the rounding error of y into that one rounding. */
-        double lo = s - y + s * p;
-        double hi = 1.0 + y;
-        lo = 1.0 - hi + y + lo;
-        y = (hi + lo) - 1.0;
-    }
-    return y * 0x1p-1022;
-}
-
-/* e^x in double, within 0.52 ulp. */
-XORC_INLINE double exp_d(double x)
-{
-    /* Below -700, s * p could be subnormal and round coarsely. */
-    if (!(fabs(x) < 700.0)) {
-        return xorc_exp_wide(x);
-    }
-    uint64_t k;
-    double p = xorc_exp_reduce(x, &k);
-    double s = xorc_exp_scale(k, 0);
-    return s + s * p;
-}
-
-/* e^x in float for |x| <= 128, computed in double (2^e stays a normal double) and
- * rounded once to float. */
-XORC_INLINE float xorc_exp_s_core(double x)
-{
-    double kd = x * xorc_exp_inv_ln2_n + XORC_EXP_SHIFT;
-    uint64_t k = xorc_bits(kd);
-    kd -= XORC_EXP_SHIFT;
-    double r = x - kd * xorc_exp_ln2_n;
-    double s = xorc_exp_scale(k, 0);
-    /* Rounding a double too large for float gives infinity (IEEE 754, C99 Annex F). */
-    return (float)(s + s * (r + r * r * 0.5));
-}
-
-/* e^x in float where |x| >= 100 or x is NaN. Beyond +-128 the result is 0 or
- * infinity anyway: clamping there keeps 2^e a normal double. A NaN fails both
- * tests and stays NaN. */
-XORC_NOINLINE float xorc_exp_s_wide(float x)
-{
-    double xd = x;
-    xd = xd < -128.0 ? -128.0 : xd;
-    xd = xd > 128.0 ? 128.0 : xd;
-    return xorc_exp_s_core(xd);
-}
-
-/* e^x in float, within 0.501 ulp. */
-XORC_INLINE float exp_s(float x)
-{
-    if (!(fabsf(x) < 100.0f)) {
-        return xorc_exp_s_wide(x);
-    }
-    return xorc_exp_s_core(x);
-}
+double xorc_exp_wide(double x);
+float xorc_exp_s_wide(float x);
 
 #endif /* XORC_EXP_H */

@@ -59,6 +59,7 @@ class _Precision(NamedTuple):
     exp: Callable[..., int]
     sigmoid: Callable[..., int]
     train_lockstep: Callable[..., int]
+    on_target: Callable[..., int]
 
 
 _PRECISIONS = {
@@ -73,6 +74,7 @@ _PRECISIONS = {
         lib.xorc_exp_d,
         lib.xorc_sigmoid_d,
         lib.xorc_train_lockstep_d,
+        lib.xorc_on_target_d,
     ),
     np.dtype(np.float32): _Precision(
         "float",
@@ -85,6 +87,7 @@ _PRECISIONS = {
         lib.xorc_exp_s,
         lib.xorc_sigmoid_s,
         lib.xorc_train_lockstep_s,
+        lib.xorc_on_target_s,
     ),
 }
 
@@ -144,6 +147,19 @@ def _learning_rate(lr: Any, kind: _Precision) -> float:
         return float(kind.scalar(lr))
 
 
+def _options(kind: _Precision, lr: Any = None, **fields: int) -> Any:
+    """A new ``xorc_options`` for the core: every field zero (its default) but those given.
+
+    lr, where given, is rounded to the precision first (``_learning_rate``).
+    """
+    options = ffi.new("xorc_options *")
+    if lr is not None:
+        options.lr = _learning_rate(lr, kind)
+    for name, value in fields.items():
+        setattr(options, name, value)
+    return options
+
+
 def _check(status: int, function: str) -> None:
     if status != lib.XORC_OK:
         raise ValueError(f"{function}: {ffi.string(lib.xorc_strerror(status)).decode()}")
@@ -179,6 +195,7 @@ def forward(X, W1, W2, b1=None, b2=None):
             n_in,
             hidden_units,
             n_out,
+            _options(kind),
         ),
         "xorc_forward",
     )
@@ -191,7 +208,9 @@ def loss(out, y) -> float:
     n, n_out = _matrix_shape("out", out)
     result = ffi.new(kind.ctype + "*")
     _check(
-        kind.loss(result, _buffer("out", out, kind, (n, n_out)), _buffer("y", y, kind, (n, n_out)), n, n_out),
+        kind.loss(
+            result, _buffer("out", out, kind, (n, n_out)), _buffer("y", y, kind, (n, n_out)), n, n_out, _options(kind)
+        ),
         "xorc_loss",
     )
     return float(result[0])
@@ -226,6 +245,7 @@ def backward(X, y, hidden, out, W2, bias: bool):
             n_in,
             hidden_units,
             n_out,
+            _options(kind),
         ),
         "xorc_backward",
     )
@@ -240,7 +260,7 @@ def update(W, grad, lr: float) -> None:
             _buffer("W", W, kind, None, writable=True),
             _buffer("grad", grad, kind, W.shape),
             W.size,
-            _learning_rate(lr, kind),
+            _options(kind, lr),
         ),
         "xorc_update",
     )
@@ -270,6 +290,29 @@ def exp(x: np.ndarray) -> np.ndarray:
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The core's sigmoid 1 / (1 + exp(-z)), elementwise."""
     return _elementwise("sigmoid", z)
+
+
+def on_target(outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per network of outputs (batch, rows, n_out): is every output on its target's side of 0.5?
+
+    The core's own test (``xorc_on_target_*``), the one training applies for learned_at.
+    """
+    kind = _precision("outputs", outputs)
+    batch, n, n_out = _batch_shape("outputs", outputs, 3)
+    flags = np.empty(batch, dtype=np.uint8)
+    if batch:
+        _check(
+            kind.on_target(
+                ffi.from_buffer("unsigned char[]", flags, require_writable=True),
+                _buffer("outputs", np.ascontiguousarray(outputs), kind, (batch, n, n_out)),
+                _buffer("y", np.ascontiguousarray(y, dtype=outputs.dtype), kind, (n, n_out)),
+                batch,
+                n,
+                n_out,
+            ),
+            "xorc_on_target",
+        )
+    return flags.astype(bool)
 
 
 def random_uniform(n: int, seed: int, low: float = -1.0, high: float = 1.0) -> np.ndarray:
@@ -360,6 +403,8 @@ class Trainer:
             _buffer("W2", W2, kind, (hidden_units, n_out), writable=True),
             _buffer("b2", b2, kind, (n_out,), writable=True, optional=True),
             self._result,
+            ffi.NULL,
+            ffi.NULL,
             _buffer("work", work, kind, None, writable=True),
             work.size,
             _buffer("X", X, kind, (n, n_in)),
@@ -368,8 +413,8 @@ class Trainer:
             n_in,
             hidden_units,
             n_out,
-            _learning_rate(lr, kind),
         )
+        self._options = _options(kind, lr)
         self.steps_done = 0
         self.loss: float | None = None
         self._running = 0  # the steps of the call under way, until counted
@@ -378,7 +423,8 @@ class Trainer:
         """`steps` more steps in place; the SSE after them."""
         self._result[0] = _NOT_RUN
         self._running = steps
-        _check(self._train(*self._arguments, steps), "xorc_train")
+        self._options.steps = steps
+        _check(self._train(*self._arguments, self._options), "xorc_train")
         self.settle()
         return self._result[0]
 
@@ -405,9 +451,13 @@ def simd_lanes(level: int) -> int:
     return int(lib.xorc_simd_lanes(level))
 
 
-def lockstep_workspace_len(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> int:
-    """The elements of scratch space ``train_lockstep`` needs; a ValueError naming hidden if none can fit."""
-    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out)
+def lockstep_workspace_len(
+    rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int | None = None
+) -> int:
+    """The elements of scratch space ``train_lockstep`` needs at SIMD `level` (None: the widest, the
+    most any level needs); a ValueError naming hidden if none can fit."""
+    level = lib.XORC_SIMD_AVX512 if level is None else level
+    length = lib.xorc_lockstep_workspace_len(rows, n_in, hidden_units, n_out, level)
     if length == 0 or length * np.dtype(dtype).itemsize > sys.maxsize:
         raise ValueError(
             f"hidden={hidden_units}: no training workspace fits networks of shape ({n_in}, {hidden_units}, {n_out}) "
@@ -416,9 +466,11 @@ def lockstep_workspace_len(rows: int, n_in: int, hidden_units: int, n_out: int, 
     return int(length)
 
 
-def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
-    """Scratch space for ``train_lockstep`` on networks of this shape and rows of data."""
-    length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)
+def lockstep_workspace(
+    rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int | None = None
+) -> np.ndarray:
+    """Scratch space for ``train_lockstep`` at SIMD `level` (None: any) on networks of this shape and rows."""
+    length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype, level)
     with allocating(n_in, hidden_units, n_out, nbytes=length * np.dtype(dtype).itemsize):
         return np.empty(length, dtype=dtype)
 
@@ -446,14 +498,16 @@ def train_lockstep(
     learned_at: np.ndarray | None,
     level: int,
     work: np.ndarray,
+    finish: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Trains a batch of networks in lockstep, in place; returns (losses, outputs) after the steps.
 
     W1 (batch, n_in, hidden), W2 (batch, hidden, n_out), b1 (batch, hidden) and b2
     (batch, n_out) or None: network k is (W1[k], W2[k], b1[k], b2[k]), trained bit for
     bit as ``train`` trains it alone. learned_at, int64 (batch,), is updated as
-    ``xorc_train_lockstep_*`` documents (first_step places the checks); it may be
-    None when check_every is 0. losses (batch,) and outputs (batch, rows, n_out) are
+    ``xorc_train_lockstep_*`` documents (first_step places the checks; with `finish`,
+    the networks after the last step are checked too, and a network whose loss or
+    weights are not finite gets -1); it may be None when check_every is 0. losses (batch,) and outputs (batch, rows, n_out) are
     in the batch's dtype.
     """
     kind = _precision("W1", W1)
@@ -494,10 +548,7 @@ def train_lockstep(
             hidden_units,
             n_out,
             batch,
-            _learning_rate(lr, kind),
-            first_step,
-            steps,
-            check_every,
+            _options(kind, lr, steps=steps, first_step=first_step, check_every=check_every, finish=int(finish)),
             level,
         ),
         "xorc_train_lockstep",

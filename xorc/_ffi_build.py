@@ -13,6 +13,18 @@ from cffi import FFI
 
 CSRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "csrc")
 
+#: The core's source files: the shared checks, the exponential's edges, one network at
+#: a time (and the scalar level), the lockstep entry points, and one file per SIMD level.
+SOURCES = [
+    "xorc.c",
+    "xorc_exp.c",
+    "xorc_single.c",
+    "xorc_lockstep.c",
+    "xorc_level_sse2.c",
+    "xorc_level_avx2.c",
+    "xorc_level_avx512.c",
+]
+
 
 def public_declarations(header_path: str) -> str:
     """The part of the header between the cdef markers, which cffi can parse."""
@@ -41,17 +53,8 @@ ffibuilder.cdef(public_declarations(os.path.join(CSRC, "xorc.h")))
 ffibuilder.set_source(
     "xorc._ffi",
     '#include "xorc.h"',
-    sources=["csrc/xorc.c", "csrc/xorc_lockstep.c"],
-    depends=[
-        "csrc/xorc.h",
-        "csrc/xorc_compiler.h",
-        "csrc/xorc_sizes.h",
-        "csrc/xorc_exp.h",
-        "csrc/xorc_kernels.h",
-        "csrc/xorc_lanes.h",
-        "csrc/xorc_lockstep.h",
-        "csrc/xorc_lockstep_entry.h",
-    ],
+    sources=[os.path.join("csrc", name) for name in SOURCES],
+    depends=sorted(os.path.join("csrc", name) for name in os.listdir(CSRC) if name.endswith(".h")),
     include_dirs=["csrc"],
     extra_compile_args=compile_args(),
     libraries=[] if sys.platform == "win32" else ["m"],

@@ -69,17 +69,30 @@ class StopFlag(Protocol):
     def is_set(self) -> bool: ...
 
 
+#: learned_at of a network that has not learned, and of one whose loss or weights stopped being
+#: finite (the core's XORC_NOT_LEARNED and XORC_DIVERGED).
+NOT_LEARNED = -1
+DIVERGED = -2
+
+
 def on_target_side(outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per network of outputs (batch, rows, n_out): is every output on the same side of 0.5 as its target?
 
-    (A NaN output is on neither side.)
+    (A NaN output is on neither side.) The core's own test, the one training applies.
     """
-    return np.all(np.where(y > 0.5, outputs > 0.5, outputs < 0.5), axis=(1, 2))
+    return _binding.on_target(outputs, y)
 
 
-def learned_flags(outputs: np.ndarray, y: np.ndarray, losses: np.ndarray) -> np.ndarray:
-    """Per network: every final output on its target's side of 0.5, and a finite final loss."""
-    return on_target_side(outputs, y) & np.isfinite(losses)
+def learned_flags(outputs: np.ndarray, y: np.ndarray, learned_at: np.ndarray) -> np.ndarray:
+    """Per network of a finished training: every final output on its target's side of 0.5, and not
+    diverged (the core sets learned_at at the last step for a network on target, and DIVERGED for one
+    whose loss or weights are not finite)."""
+    return on_target_side(outputs, y) & (learned_at >= 0)
+
+
+def diverged_flags(losses: np.ndarray, learned_at: np.ndarray) -> np.ndarray:
+    """Per network: its loss or weights stopped being finite (files of 0.2 record only the loss)."""
+    return (learned_at == DIVERGED) | ~np.isfinite(losses)
 
 
 def chunk_bytes(recipe: Recipe, batch: int) -> int:
@@ -91,7 +104,9 @@ def chunk_bytes(recipe: Recipe, batch: int) -> int:
     the losses and the outputs, a few hundred bytes per network.
     """
     weights = weight_count(*recipe.shape, recipe.bias)
-    workspace = _binding.lockstep_workspace_len(recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype))
+    workspace = _binding.lockstep_workspace_len(
+        recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype), _simd.level()
+    )
     held = (batch * weights + recipe.X.size + recipe.y.size + workspace) * np.dtype(recipe.dtype).itemsize
     return held + drawing_bytes(weights, np.dtype(recipe.dtype))
 
@@ -118,8 +133,8 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
 
     Seed s starts from ``initial_weights(s, ...)``, exactly as ``xorc.train(seed=s)``.
     The steps run in pieces of about PIECE_WORK (train_networks), `stop` checked
-    between two. A network whose final loss is not finite has not learned, whatever
-    its outputs: its learned_at is -1.
+    between two. A network whose final loss or weights are not finite has diverged,
+    whatever its outputs: its learned_at is DIVERGED.
     """
     seeds = np.asarray(seeds, dtype=np.int64)
     dtype = np.dtype(recipe.dtype)
@@ -140,9 +155,9 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
             if target is not None and source is not None:
                 target[index] = source
 
-    learned_at = np.full(batch, -1, dtype=np.int64)
+    learned_at = np.full(batch, NOT_LEARNED, dtype=np.int64)
     level = _simd.level()
-    work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype)
+    work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype, level)
     # A batch trains in whole vectors: a lone network costs as much as a few.
     piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.network_work()))
     if 0 < recipe.check_every < piece:
@@ -152,15 +167,14 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
         if stop is not None and stop.is_set():
             return None
         count = min(piece, recipe.steps - done)
+        finish = done + count == recipe.steps  # the last step is always checked
         losses, outputs = train_networks(
-            W1, W2, b1, b2, X, y, recipe.lr, done, count, recipe.check_every, learned_at, level=level, work=work
-        )
+            W1, W2, b1, b2, X, y, recipe.lr, done, count, recipe.check_every, learned_at,
+            level=level, work=work, finish=finish,
+        )  # fmt: skip
         done += count
-        if done == recipe.steps:
+        if finish:
             break
-    # The last step is always checked; a non-finite loss is never "learned".
-    learned_at[(learned_at < 0) & learned_flags(outputs, y, losses)] = recipe.steps
-    learned_at[~np.isfinite(losses)] = -1
     return ChunkResult(
         seeds=seeds, losses=losses, outputs=outputs, learned_at=learned_at, simd=_binding.simd_name(level) or ""
     )
@@ -181,6 +195,7 @@ def train_networks(
     *,
     level: int | None = None,
     work: np.ndarray | None = None,
+    finish: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Train a batch of independent networks of one shape in place for `steps` steps; (losses, outputs) after.
 
@@ -189,9 +204,10 @@ def train_networks(
     y (rows, n_out). The networks stand at step `first_step`. learned_at, int64
     (batch,), is updated in place: a network still at -1 gets the first step s in
     [first_step, first_step + steps) with s % check_every == 0 at which every output
-    of the network as it stood after s steps was on its target's side of 0.5. (The
-    state after the last step is not checked here: the caller checks it from the
-    returned outputs.) Returns the losses (batch,) float64 and the outputs
+    of the network as it stood after s steps was on its target's side of 0.5. With
+    `finish` (the call that ends the training), the networks as they stand after the
+    last step are checked too, and a network whose loss or weights are then not
+    finite gets DIVERGED. Returns the losses (batch,) float64 and the outputs
     (batch, rows, n_out) of the networks after the steps.
 
     The networks train in lockstep (``xorc_train_lockstep_*``): side by side in the
@@ -202,10 +218,11 @@ def train_networks(
     if level is None:
         level = _simd.level()
     if work is None:
-        work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype)
+        work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype, level)
     losses, outputs = _binding.train_lockstep(
         W1, W2, b1, b2, X, y, lr, steps,
         first_step=first_step, check_every=check_every, learned_at=learned_at, level=level, work=work,
+        finish=finish,
     )  # fmt: skip
     return losses.astype(np.float64), outputs
 

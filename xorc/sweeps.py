@@ -451,7 +451,7 @@ def _result(job: Job, *, threads: int, executor: str, seconds: float | None, res
     recipe = job.recipe
     for array in (job.seeds, job.losses, job.outputs, job.learned_at):
         array.flags.writeable = False
-    learned = learned_flags(job.outputs, recipe.y, job.losses)
+    learned = learned_flags(job.outputs, recipe.y, job.learned_at)
     learned.flags.writeable = False
     return SweepResult(
         seeds=job.seeds,

@@ -1,30 +1,23 @@
 /*
- * xorc_lanes.h — the lane types and lane operations of one SIMD level, then the
- * lockstep kernel (xorc_lockstep.h) instantiated over them for double and float.
+ * xorc_lanes-inl.h — the lane types and lane operations of one SIMD level.
  *
- * Included by xorc_lockstep.c once per level, with these macros defined:
- *   LEVEL    the level's name, a suffix of every name made here (avx2 gives train_d_avx2)
+ * Included once per translation unit (xorc_level-inl.h, xorc_exp.c), with these
+ * macros defined:
+ *   LEVEL    the level's name, a suffix of every name made here (avx2 gives vd_avx2)
  *   LANES    networks per vector: 1 (plain scalars, any compiler), or 2, 4, 8 (GCC
  *            and clang vector extensions, compiled for the level's instructions by
  *            the target pragma around the inclusion)
- *   BLOCKS   independent vectors of networks trained in one loop body (see
- *            xorc_lockstep.h)
- * and optionally the lane operations below (XORC_EXP_ENTRIES, XORC_ALL_TRUE_*). All of
- * them are undefined at the end, ready for the next level. There is deliberately
- * no include guard.
+ * and optionally the lane operations below (XORC_EXP_ENTRIES, XORC_ALL_TRUE_*).
  *
  * What differs between levels is only what is here: how wide a vector is and how
- * its lanes are reached. The arithmetic is xorc_lockstep.h's, the same text for
- * every level, and the table loads of the exponential are the scalar kernel's
- * loads done lane by lane, so every level computes the same bits.
+ * its lanes are reached. The arithmetic is xorc_exp-inl.h's and xorc_step-inl.h's,
+ * the same text for every level, and the table loads of the exponential are the
+ * same loads done lane by lane, so every level computes the same bits.
  */
 
 #define LV(name) LV_(name, LEVEL)
 #define LV_(name, level) LV__(name, level)
 #define LV__(name, level) name##_##level
-
-/* A group (LANES * BLOCKS networks) must fit the workspace's entries (a compile-time check). */
-typedef char LV(group_fits_workspace)[LANES * BLOCKS <= XORC_GROUP_MAX ? 1 : -1];
 
 #if LANES == 1
 /* One lane: the vector types are the scalar types, and a lane is the value itself. */
@@ -119,51 +112,3 @@ XORC_INLINE int LV(all_true_f)(LV(mf) m)
 #endif
 }
 
-#define REAL double
-#define REAL_IS_FLOAT 0
-#define VR LV(vd)
-#define VM LV(md)
-#define ALL_TRUE LV(all_true_d)
-#define ABS ABS_D
-#define FN(name) LV(name##_d)
-#include "xorc_lockstep.h"
-#undef REAL
-#undef REAL_IS_FLOAT
-#undef VR
-#undef VM
-#undef ALL_TRUE
-#undef ABS
-#undef FN
-
-#define REAL float
-#define REAL_IS_FLOAT 1
-#define VR LV(vf)
-#define VM LV(mf)
-#define ALL_TRUE LV(all_true_f)
-#define ABS ABS_F
-#define FN(name) LV(name##_s)
-#include "xorc_lockstep.h"
-#undef REAL
-#undef REAL_IS_FLOAT
-#undef VR
-#undef VM
-#undef ALL_TRUE
-#undef ABS
-#undef FN
-
-#undef LANE
-#undef ABS_D
-#undef ABS_F
-#undef WIDEN
-#undef NARROW
-#undef LV
-#undef LV_
-#undef LV__
-
-/* The level's own macros, given by the includer, end with it. */
-#undef LEVEL
-#undef LANES
-#undef BLOCKS
-#undef XORC_EXP_ENTRIES
-#undef XORC_ALL_TRUE_D
-#undef XORC_ALL_TRUE_F

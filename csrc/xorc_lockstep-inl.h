@@ -1,0 +1,150 @@
+/*
+ * xorc_lockstep-inl.h — a batch of networks in lockstep at one SIMD level, one
+ * precision: each group of BLOCKS * LANES networks copied into the lanes of a
+ * group's state, trained by the step of xorc_step-inl.h, and copied back.
+ * Included through xorc_precisions-inl.h by xorc_level-inl.h. There is deliberately
+ * no include guard.
+ */
+
+/*
+ * Copies networks first .. first + BLOCKS * LANES - 1 of the batch into the group's
+ * lanes (lanes past the end of the batch get copies of network `first`, trained
+ * and thrown away), and X and y into every lane of xs and ts.
+ */
+XORC_INLINE void FN(group_load)(const struct FN(group) * g, VR *restrict xs, VR *restrict ts,
+                                int64_t *restrict learned, const REAL *restrict W1,
+                                const REAL *restrict b1, const REAL *restrict W2,
+                                const REAL *restrict b2, const int64_t *restrict learned_at,
+                                const REAL *restrict X, const REAL *restrict y, size_t first,
+                                size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out)
+{
+    const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
+    for (size_t u = 0; u < BLOCKS; u++) {
+        for (size_t l = 0; l < LANES; l++) {
+            const size_t lane_net = first + u * LANES + l;
+            const size_t net = lane_net < batch ? lane_net : first;
+            for (size_t p = 0; p < w1; p++) {
+                LANE(g->W1[p * BLOCKS + u], l) = W1[net * w1 + p];
+            }
+            for (size_t p = 0; p < w2; p++) {
+                LANE(g->W2[p * BLOCKS + u], l) = W2[net * w2 + p];
+            }
+            if (b1 != NULL) {
+                for (size_t p = 0; p < n_hidden; p++) {
+                    LANE(g->b1[p * BLOCKS + u], l) = b1[net * n_hidden + p];
+                }
+                for (size_t p = 0; p < n_out; p++) {
+                    LANE(g->b2[p * BLOCKS + u], l) = b2[net * n_out + p];
+                }
+            }
+            learned[u * LANES + l] = learned_at != NULL ? learned_at[net] : -1;
+            for (size_t i = 0; i < n * n_in; i++) {
+                LANE(xs[i * BLOCKS + u], l) = X[i];
+            }
+            for (size_t i = 0; i < n * n_out; i++) {
+                LANE(ts[i * BLOCKS + u], l) = y[i];
+            }
+        }
+    }
+}
+
+/* Copies the group's lanes that hold networks of the batch back to their places. */
+XORC_INLINE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
+                                 REAL *restrict b2, REAL *restrict loss, REAL *restrict out,
+                                 int64_t *restrict learned_at, const struct FN(group) * g,
+                                 const VR *restrict sse, const int64_t *restrict learned,
+                                 size_t first, size_t batch, size_t n, size_t n_in, size_t n_hidden,
+                                 size_t n_out)
+{
+    const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
+    for (size_t u = 0; u < BLOCKS; u++) {
+        for (size_t l = 0; l < LANES; l++) {
+            const size_t net = first + u * LANES + l;
+            if (net >= batch) {
+                return;
+            }
+            for (size_t p = 0; p < w1; p++) {
+                W1[net * w1 + p] = LANE(g->W1[p * BLOCKS + u], l);
+            }
+            for (size_t p = 0; p < w2; p++) {
+                W2[net * w2 + p] = LANE(g->W2[p * BLOCKS + u], l);
+            }
+            if (b1 != NULL) {
+                for (size_t p = 0; p < n_hidden; p++) {
+                    b1[net * n_hidden + p] = LANE(g->b1[p * BLOCKS + u], l);
+                }
+                for (size_t p = 0; p < n_out; p++) {
+                    b2[net * n_out + p] = LANE(g->b2[p * BLOCKS + u], l);
+                }
+            }
+            loss[net] = LANE(sse[u], l);
+            for (size_t i = 0; i < n * n_out; i++) {
+                out[net * n * n_out + i] = LANE(g->outs[i * BLOCKS + u], l);
+            }
+            if (learned_at != NULL) {
+                learned_at[net] = learned[u * LANES + l];
+            }
+        }
+    }
+}
+
+/*
+ * Trains networks first .. first + BLOCKS * LANES - 1 of the batch (those that
+ * exist) in one group whose state is `state`, laid out as xorc_group_layout(own)
+ * places it for these sizes.
+ */
+XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *restrict b1,
+                               REAL *restrict W2, REAL *restrict b2, REAL *restrict loss,
+                               REAL *restrict out, int64_t *restrict learned_at,
+                               const REAL *restrict X, const REAL *restrict y, size_t first,
+                               size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                               int b_given, int act, int binary, const xorc_options *opts)
+{
+    size_t at[XORC_PARTS + 1];
+    (void)xorc_group_layout(at, 1, n, n_in, n_hidden, n_out, SIZE_MAX);
+    const struct FN(group) g = FN(group_carve)(state, at);
+    int64_t learned[BLOCKS * LANES];
+    VR sse[BLOCKS];
+    const int checks = opts->check_every > 0;
+    (void)FN(group_load)(&g, state + at[XORC_PART_XS] * BLOCKS, state + at[XORC_PART_TS] * BLOCKS,
+                         learned, W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL,
+                         checks ? learned_at : NULL, X, y, first, batch, n, n_in, n_hidden, n_out);
+    (void)FN(group_train)(&g, sse, learned, X, y, n, n_in, n_hidden, n_out, b_given, act, binary,
+                          opts);
+    (void)FN(group_store)(W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL, loss, out,
+                          checks ? learned_at : NULL, &g, sse, learned, first, batch, n, n_in,
+                          n_hidden, n_out);
+}
+
+/*
+ * The seed program's job on a two-input truth table (2-3-1, 4 rows, no biases, every
+ * size and input literal and the group's state on the stack, so that the compiler
+ * unrolls every loop but the steps' and keeps what it can in registers): the one
+ * shape worth an instance of its own. Any other shape trains with its state in the
+ * workspace, sizes and biases known at run time.
+ */
+static void FN(run_2_3_1_table2)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int64_t *learned_at,
+                                 const REAL *y, size_t first, size_t batch,
+                                 const xorc_options *opts)
+{
+    VR state[XORC_GROUP_ENTRIES(4, 2, 3, 1) * BLOCKS];
+    (void)FN(group_run)(state, W1, NULL, W2, NULL, loss, out, learned_at, FN(table2_X), y, first,
+                        batch, 4, 2, 3, 1, 0, XORC_ACTIVATION_SIGMOID, 1, opts);
+}
+
+#if LANES > 1 /* the scalar level trains one network at a time, where it lies (xorc_single-inl.h) */
+/* Every network of the batch, group by group. */
+XORC_LEVEL_KERNEL(REAL, LV(PUB(xorc_lockstep)))
+{
+    const int table2 = FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL);
+    for (size_t first = 0; first < batch; first += BLOCKS * LANES) {
+        if (table2) {
+            (void)FN(run_2_3_1_table2)(W1, W2, loss, out, learned_at, y, first, batch, opts);
+        } else {
+            (void)FN(group_run)(state, W1, b1, W2, b2, loss, out, learned_at, X, y, first, batch, n,
+                                n_in, n_hidden, n_out, b1 != NULL, XORC_ACTIVATION_SIGMOID, 0,
+                                opts);
+        }
+    }
+}
+#endif

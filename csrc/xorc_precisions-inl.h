@@ -1,0 +1,46 @@
+/*
+ * xorc_precisions-inl.h — the training step (xorc_step-inl.h) and then the header
+ * named by XORC_PER_PRECISION, once for double and once for float, over the lane
+ * types of the level being built (xorc_lanes-inl.h). Inside them:
+ *   REAL, REAL_IS_FLOAT, VR, VM, ABS, ALL_TRUE  the precision's types and lane tests
+ *   FN(name)   the name with the precision's and the level's suffix (layer_d_avx2)
+ *   PUB(name)  the name with the precision's suffix (xorc_train_d)
+ */
+
+#define REAL double
+#define REAL_IS_FLOAT 0
+#define VR LV(vd)
+#define VM LV(md)
+#define ALL_TRUE LV(all_true_d)
+#define ABS ABS_D
+#define FN(name) LV(name##_d)
+#define PUB(name) name##_d
+#include "xorc_step-inl.h"
+#include XORC_PER_PRECISION
+#undef REAL
+#undef REAL_IS_FLOAT
+#undef VR
+#undef VM
+#undef ALL_TRUE
+#undef ABS
+#undef FN
+#undef PUB
+
+#define REAL float
+#define REAL_IS_FLOAT 1
+#define VR LV(vf)
+#define VM LV(mf)
+#define ALL_TRUE LV(all_true_f)
+#define ABS ABS_F
+#define FN(name) LV(name##_s)
+#define PUB(name) name##_s
+#include "xorc_step-inl.h"
+#include XORC_PER_PRECISION
+#undef REAL
+#undef REAL_IS_FLOAT
+#undef VR
+#undef VM
+#undef ALL_TRUE
+#undef ABS
+#undef FN
+#undef PUB
