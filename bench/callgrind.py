@@ -8,8 +8,8 @@ The first table is one network trained alone (xorc_train_*); the second is the s
 recipe trained in lockstep (xorc_train_lockstep_*, 64 networks) at each SIMD level
 this processor has that valgrind can run (not AVX-512), per network-step.
 
-Builds bench/step_driver.c with csrc/xorc.c using the extension's own compile
-flags (``compile_args()`` in xorc/_ffi_build.py), runs it under callgrind for two
+Builds bench/step_driver.c with the core's sources and the extension's own compile
+flags (``SOURCES`` and ``compile_args()`` in xorc/_ffi_build.py), runs it under callgrind for two
 step counts and divides the difference of the instruction counts by the
 difference of the steps, so the fixed cost (process start, the final loss)
 cancels out. Instruction counts, unlike times, do not depend on what else the
@@ -42,26 +42,26 @@ CASES = [
 ]
 
 
-def extension_compile_args() -> list[str]:
-    """The flags xorc._ffi is compiled with, from the build script itself."""
+def build_script():
+    """xorc's cffi build script, for the flags and the sources the extension is compiled from."""
     spec = importlib.util.spec_from_file_location("_ffi_build", os.path.join(ROOT, "xorc", "_ffi_build.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return list(module.compile_args())
+    return module
 
 
 def build_driver(directory: str, name: str = "step_driver") -> tuple[str, list[str]]:
     compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
-    flags = extension_compile_args()
+    script = build_script()
+    flags = list(script.compile_args())
     binary = os.path.join(directory, name)
     command = [
         *compiler,
         *flags,
         "-I" + os.path.join(ROOT, "csrc"),
         os.path.join(ROOT, "bench", name + ".c"),
-        os.path.join(ROOT, "csrc", "xorc.c"),
-        os.path.join(ROOT, "csrc", "xorc_lockstep.c"),
+        *(os.path.join(ROOT, "csrc", source) for source in script.SOURCES),
         "-lm",
         "-o",
         binary,

@@ -6,8 +6,7 @@
  *
  * Each core_*.so is a build of csrc/ as a shared object, for instance
  *
- *     gcc -std=c99 -O3 -ffp-contract=off -fPIC -shared -Icsrc csrc/xorc.c \
- *         csrc/xorc_lockstep.c -lm -o core_a.so
+ *     gcc -std=c99 -O3 -ffp-contract=off -fPIC -shared -Icsrc csrc/xorc*.c -lm -o core_a.so
  *
  * LEVEL is a number (XORC_SIMD_*: 0 scalar, 1 SSE2, 2 AVX2, 3 AVX-512). In each of
  * ROUNDS rounds, every build trains the same 64 networks (seeds 0..63, the XOR table,
@@ -33,7 +32,7 @@
 
 typedef int (*train_fn)(double *, double *, double *, double *, double *, double *, int64_t *,
                         double *, size_t, const double *, const double *, size_t, size_t, size_t,
-                        size_t, size_t, double, uint64_t, uint64_t, uint64_t, int);
+                        size_t, size_t, const xorc_options *, int);
 typedef void (*uniform_fn)(double *, size_t, double, double, uint32_t);
 
 static int by_value(const void *a, const void *b)
@@ -92,9 +91,14 @@ int main(int argc, char **argv)
                 memcpy(W2 + 3 * k, w + 6, 3 * sizeof(double));
                 learned_at[k] = -1;
             }
+            xorc_options options;
+            memset(&options, 0, sizeof options);
+            options.lr = 0.01;
+            options.steps = steps;
+            options.check_every = 100;
             const double started = seconds();
             const int status = train[b](W1, NULL, W2, NULL, loss, out, learned_at, work, 4096,
-                                        XOR_X, XOR_Y, 4, 2, 3, 1, NETS, 0.01, 0, steps, 100, level);
+                                        XOR_X, XOR_Y, 4, 2, 3, 1, NETS, &options, level);
             ns[r * builds + b] = (seconds() - started) * 1e9 / NETS / (double)steps;
             if (status != XORC_OK) {
                 fprintf(stderr, "%s: status %d\n", argv[4 + b], status);

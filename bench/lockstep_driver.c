@@ -41,7 +41,7 @@ int main(int argc, char **argv)
     }
     int single = argc > 3 && strcmp(argv[3], "s") == 0;
     size_t batch = argc > 4 ? (size_t)strtoul(argv[4], NULL, 10) : 64;
-    size_t work_len = xorc_lockstep_workspace_len(4, 2, 3, 1);
+    size_t work_len = level < 0 ? 0 : xorc_lockstep_workspace_len(4, 2, 3, 1, level);
     if (level < 0 || batch < 1 || batch > MAX_BATCH || work_len > 4096) {
         fprintf(stderr, "LEVEL must be scalar, sse2, avx2 or avx512, and BATCH in 1..%d\n",
                 MAX_BATCH);
@@ -68,20 +68,25 @@ int main(int argc, char **argv)
         learned_at[k] = -1;
     }
 
+    xorc_options options;
+    memset(&options, 0, sizeof options);
+    options.lr = 0.01;
+    options.steps = steps;
+    options.check_every = 100;
     const double started = seconds();
     int status;
     double mean = 0;
     if (single) {
         status =
             xorc_train_lockstep_s(W1s, NULL, W2s, NULL, losss, outs, learned_at, works, work_len,
-                                  Xs, ys, 4, 2, 3, 1, batch, 0.01f, 0, steps, 100, level);
+                                  Xs, ys, 4, 2, 3, 1, batch, &options, level);
         for (size_t k = 0; k < batch; k++) {
             mean += losss[k] / (double)batch;
         }
     } else {
         status =
             xorc_train_lockstep_d(W1d, NULL, W2d, NULL, lossd, outd, learned_at, workd, work_len,
-                                  XOR_X, XOR_Y, 4, 2, 3, 1, batch, 0.01, 0, steps, 100, level);
+                                  XOR_X, XOR_Y, 4, 2, 3, 1, batch, &options, level);
         for (size_t k = 0; k < batch; k++) {
             mean += lossd[k] / (double)batch;
         }

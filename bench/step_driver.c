@@ -89,16 +89,20 @@ int main(int argc, char **argv)
     }
     b2s[0] = (float)b2d[0];
 
+    xorc_options options;
+    memset(&options, 0, sizeof options);
+    options.lr = 0.01;
+    options.steps = steps;
     int status;
     double loss;
     if (single) {
         float loss_s;
-        status = xorc_train_s(W1s, bias ? b1s : NULL, W2s, bias ? b2s : NULL, &loss_s, works,
-                              work_len, Xs, ys, n, 2, hidden, 1, 0.01f, steps);
+        status = xorc_train_s(W1s, bias ? b1s : NULL, W2s, bias ? b2s : NULL, &loss_s, NULL, NULL,
+                              works, work_len, Xs, ys, n, 2, hidden, 1, &options);
         loss = loss_s;
     } else {
-        status = xorc_train_d(W1d, bias ? b1d : NULL, W2d, bias ? b2d : NULL, &loss, workd,
-                              work_len, Xd, yd, n, 2, hidden, 1, 0.01, steps);
+        status = xorc_train_d(W1d, bias ? b1d : NULL, W2d, bias ? b2d : NULL, &loss, NULL, NULL,
+                              workd, work_len, Xd, yd, n, 2, hidden, 1, &options);
     }
     if (status != XORC_OK) {
         fprintf(stderr, "xorc_train: %s\n", xorc_strerror(status));

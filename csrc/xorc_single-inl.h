@@ -11,11 +11,13 @@
  * One network of any shape, trained where it lies: the group's parameters, X, y and
  * outputs are the caller's own buffers (a one-lane vector is a value), and its
  * gradients and activations are carved from `work` (xorc_group_layout, not own).
+ * n_out_literal: n_out, passed as a literal where it pays (one output: the loops
+ * over outputs vanish).
  */
-static void FN(train_in_place)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out,
-                               int64_t *learned_at, REAL *work, const REAL *X, const REAL *y,
-                               size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                               const xorc_options *opts)
+XORC_INLINE void FN(train_where_it_lies)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
+                                         REAL *out, int64_t *learned_at, REAL *work,
+                                         const REAL *X, const REAL *y, size_t n, size_t n_in,
+                                         size_t n_hidden, size_t n_out, const xorc_options *opts)
 {
     size_t at[XORC_PARTS + 1];
     (void)xorc_group_layout(at, 0, n, n_in, n_hidden, n_out, SIZE_MAX);
@@ -36,6 +38,25 @@ static void FN(train_in_place)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *los
     }
 }
 
+/* The instances: one output (the common case: its loops over outputs vanish), and any. */
+XORC_NOINLINE void FN(train_one_output)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
+                                        REAL *out, int64_t *learned_at, REAL *work, const REAL *X,
+                                        const REAL *y, size_t n, size_t n_in, size_t n_hidden,
+                                        const xorc_options *opts)
+{
+    (void)FN(train_where_it_lies)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in,
+                                  n_hidden, 1, opts);
+}
+
+XORC_NOINLINE void FN(train_any)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out,
+                                 int64_t *learned_at, REAL *work, const REAL *X, const REAL *y,
+                                 size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                                 const xorc_options *opts)
+{
+    (void)FN(train_where_it_lies)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in,
+                                  n_hidden, n_out, opts);
+}
+
 void PUB(xorc_train_one)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out,
                          int64_t *learned_at, REAL *work, const REAL *X, const REAL *y, size_t n,
                          size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *opts)
@@ -46,9 +67,12 @@ void PUB(xorc_train_one)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
         if (out != NULL) {
             memcpy(out, outputs, sizeof outputs);
         }
+    } else if (n_out == 1) {
+        (void)FN(train_one_output)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in,
+                                   n_hidden, opts);
     } else {
-        (void)FN(train_in_place)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in,
-                                 n_hidden, n_out, opts);
+        (void)FN(train_any)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in, n_hidden,
+                            n_out, opts);
     }
 }
 

@@ -331,14 +331,54 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, const size_t at[XORC_PAR
 }
 
 /*
+ * Forward and backward over rows i .. i + rows - 1 (rows <= XORC_ROWS) for every
+ * block, the rows' gradients added into the group's, layer by layer across the rows:
+ * their exponentials are independent, so the processor overlaps them. Callers pass
+ * rows = XORC_ROWS as a literal for every whole block, so that these loops unroll
+ * completely (and, on a literal truth table, every test of an input is decided at
+ * compile time). Arguments as FN(gradients) takes them.
+ */
+XORC_INLINE void FN(rows_gradients)(const struct FN(group) * g, VM *restrict ok,
+                                    const REAL *restrict X, const REAL *restrict y, size_t i,
+                                    size_t rows, size_t n_in, size_t n_hidden, size_t n_out,
+                                    int b_given, int act, int binary, VR h_zero, int checking,
+                                    int bounded, VM *hot)
+{
+    VR *b1 = b_given ? g->b1 : NULL, *b2 = b_given ? g->b2 : NULL;
+    VR *db1 = b_given ? g->db1 : NULL, *db2 = b_given ? g->db2 : NULL;
+    XORC_UNROLL
+    for (size_t r = 0; r < rows; r++) {
+        if (binary) {
+            (void)FN(layer_binary)(g->h + r * n_hidden * BLOCKS, X + (i + r) * n_in, g->W1, b1,
+                                   h_zero, n_in, n_hidden, act, bounded, hot);
+        } else {
+            (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS, g->W1,
+                            b1, n_in, n_hidden, act, bounded, hot);
+        }
+    }
+    for (size_t r = 0; r < rows; r++) {
+        (void)FN(layer)(g->o + r * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS, g->W2, b2,
+                        n_hidden, n_out, XORC_ACTIVATION_SIGMOID, bounded, hot);
+    }
+    XORC_UNROLL
+    for (size_t r = 0; r < rows; r++) {
+        if (checking) {
+            FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + (i + r) * n_out, n_out);
+        }
+        (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, g->xs + (i + r) * n_in * BLOCKS,
+                           binary ? X + (i + r) * n_in : NULL, g->ts + (i + r) * n_out * BLOCKS,
+                           g->h + r * n_hidden * BLOCKS, g->o + r * n_out * BLOCKS, g->W2, n_in,
+                           n_hidden, n_out, act);
+    }
+}
+
+/*
  * One step's gradients of every network of a group: zeroed, then for each row in
  * order, the forward pass and the row's gradients added in. Where `checking`, ok[u]
  * is and-ed with whether each network's outputs lie on their targets' side of 0.5
  * on every row. `bounded` and `hot` as FN(exp) takes them (0 and NULL: the careful
  * way). `binary`: every value of X is exactly 0 or 1, and h_zero = f(0) (see
- * FN(layer_binary)); a literal 1 where X is literal too (the loops over a block's
- * rows then unroll completely, and every test of an input is decided at compile
- * time).
+ * FN(layer_binary)); the callers pass a literal 1 only where X is literal too.
  */
 XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, const REAL *restrict X,
                                const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
@@ -346,8 +386,6 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
                                int checking, int bounded, VM *hot)
 {
     const VR zero = {0};
-    VR *b1 = b_given ? g->b1 : NULL, *b2 = b_given ? g->b2 : NULL;
-    VR *db1 = b_given ? g->db1 : NULL, *db2 = b_given ? g->db2 : NULL;
     for (size_t p = 0; p < n_in * n_hidden * BLOCKS; p++) {
         g->dW1[p] = zero;
     }
@@ -356,14 +394,12 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
     }
     if (b_given) {
         for (size_t p = 0; p < n_hidden * BLOCKS; p++) {
-            db1[p] = zero;
+            g->db1[p] = zero;
         }
         for (size_t p = 0; p < n_out * BLOCKS; p++) {
-            db2[p] = zero;
+            g->db2[p] = zero;
         }
     }
-    /* XORC_ROWS rows at a time, layer by layer: the exponentials of different rows
-     * are independent, so the processor overlaps them. */
     if (binary && hot != NULL) {
         /* The shortcut drops products 0·w and 0·dz1; they are +-0 only while w and dz1
          * are finite. |W1|, |W2| < SHORTCUT_WEIGHT_MAX (and |y| < SHORTCUT_TARGET_MAX,
@@ -377,51 +413,14 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
             hot[p % BLOCKS] &= (VM)(ABS(g->W2[p]) < (REAL)SHORTCUT_WEIGHT_MAX);
         }
     }
-    for (size_t i = 0; i < n; i += XORC_ROWS) {
-        const size_t rows = n - i < XORC_ROWS ? n - i : XORC_ROWS;
-        if (binary) {
-            XORC_UNROLL
-            for (size_t r = 0; r < XORC_ROWS; r++) {
-                if (r >= rows) {
-                    break;
-                }
-                (void)FN(layer_binary)(g->h + r * n_hidden * BLOCKS, X + (i + r) * n_in, g->W1, b1,
-                                       h_zero, n_in, n_hidden, act, bounded, hot);
-            }
-        } else {
-            for (size_t r = 0; r < rows; r++) {
-                (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS,
-                                g->W1, b1, n_in, n_hidden, act, bounded, hot);
-            }
-        }
-        for (size_t r = 0; r < rows; r++) {
-            (void)FN(layer)(g->o + r * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS, g->W2, b2,
-                            n_hidden, n_out, XORC_ACTIVATION_SIGMOID, bounded, hot);
-        }
-        if (binary) {
-            XORC_UNROLL
-            for (size_t r = 0; r < XORC_ROWS; r++) {
-                if (r >= rows) {
-                    break;
-                }
-                if (checking) {
-                    FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + (i + r) * n_out, n_out);
-                }
-                (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, NULL, X + (i + r) * n_in,
-                                   g->ts + (i + r) * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS,
-                                   g->o + r * n_out * BLOCKS, g->W2, n_in, n_hidden, n_out, act);
-            }
-        } else {
-            for (size_t r = 0; r < rows; r++) {
-                if (checking) {
-                    FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + (i + r) * n_out, n_out);
-                }
-                (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta,
-                                   g->xs + (i + r) * n_in * BLOCKS, NULL,
-                                   g->ts + (i + r) * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS,
-                                   g->o + r * n_out * BLOCKS, g->W2, n_in, n_hidden, n_out, act);
-            }
-        }
+    size_t i = 0;
+    for (; i + XORC_ROWS <= n; i += XORC_ROWS) {
+        (void)FN(rows_gradients)(g, ok, X, y, i, XORC_ROWS, n_in, n_hidden, n_out, b_given, act,
+                                 binary, h_zero, checking, bounded, hot);
+    }
+    if (i < n) {
+        (void)FN(rows_gradients)(g, ok, X, y, i, n - i, n_in, n_hidden, n_out, b_given, act, binary,
+                                 h_zero, checking, bounded, hot);
     }
 }
 

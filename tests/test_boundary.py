@@ -50,6 +50,13 @@ PRECISIONS = {
 }
 
 
+def options(lr=0.1, steps=3):
+    """An ``xorc_options`` for the direct calls below: lr and steps, every other option its default."""
+    settings = ffi.new("xorc_options *")
+    settings.lr, settings.steps = lr, steps
+    return settings
+
+
 def problem(dtype="float64", bias=True):
     """A 4x2-3-1 network and data, as C-contiguous arrays of `dtype`."""
     rng = np.random.default_rng(5)
@@ -122,12 +129,12 @@ def test_core_rejects_sizes_without_touching_memory(dtype, sizes):
     before = [b.copy() for b in buffers]
     p = pointers(ctype, buffers)
     statuses = {
-        "forward": forward(*p[:7], n, n_in, n_hidden, n_out),
-        "backward": backward(*p[:10], n, n_in, n_hidden, n_out),
-        "train": train(*p[:6], 12, p[6], p[7], n, n_in, n_hidden, n_out, 0.1, 3),
+        "forward": forward(*p[:7], n, n_in, n_hidden, n_out, options()),
+        "backward": backward(*p[:10], n, n_in, n_hidden, n_out, options()),
+        "train": train(*p[:5], ffi.NULL, ffi.NULL, p[5], 12, p[6], p[7], n, n_in, n_hidden, n_out, options()),
     }
     if n == 0 or n_out == 0 or n * n_out > ELEMENTS_MAX:
-        statuses["loss"] = loss(p[0], p[1], p[2], n, n_out)
+        statuses["loss"] = loss(p[0], p[1], p[2], n, n_out, options())
     assert statuses == dict.fromkeys(statuses, lib.XORC_ERR_SIZE)
     for buffer, copy in zip(buffers, before, strict=True):
         assert buffer.tobytes() == copy.tobytes()
@@ -140,7 +147,10 @@ def test_core_rejects_a_workspace_length_that_overflows(dtype):
     before = [b.copy() for b in buffers]
     p = pointers(ctype, buffers)
     assert lib.xorc_train_workspace_len(*WORKSPACE_OVERFLOW[1:]) == 0
-    assert train(*p[:6], 12, p[6], p[7], *WORKSPACE_OVERFLOW, 0.1, 1) == lib.XORC_ERR_SIZE
+    assert (
+        train(*p[:5], ffi.NULL, ffi.NULL, p[5], 12, p[6], p[7], *WORKSPACE_OVERFLOW, options(steps=1))
+        == lib.XORC_ERR_SIZE
+    )
     for buffer, copy in zip(buffers, before, strict=True):
         assert buffer.tobytes() == copy.tobytes()
 
@@ -151,7 +161,7 @@ def test_core_update_rejects_lengths(dtype, length):
     ctype, *_, update, _train = PRECISIONS[dtype]
     W, grad = tiny_buffers(dtype, 2)
     before = W.copy()
-    assert update(ffi.from_buffer(ctype + "[]", W), ffi.from_buffer(ctype + "[]", grad), length, 0.1) == (
+    assert update(ffi.from_buffer(ctype + "[]", W), ffi.from_buffer(ctype + "[]", grad), length, options()) == (
         lib.XORC_ERR_SIZE
     )
     assert W.tobytes() == before.tobytes()

@@ -7,7 +7,7 @@ import pytest
 
 import xorc
 from xorc import _binding
-from xorc._sweep_chunks import Recipe, train_chunk, train_networks
+from xorc._sweep_chunks import DIVERGED, Recipe, train_chunk, train_networks
 from xorc.cli import main
 
 
@@ -113,7 +113,27 @@ def test_a_network_with_a_non_finite_loss_never_learned():
     recipe = Recipe(X=X, y=y, shape=(2, 3, 1), bias=False, lr=0.01, steps=3, dtype="float64", check_every=1)
     result = train_chunk(recipe, np.array([1, 2], dtype=np.int64))
     assert not np.all(np.isfinite(result.losses))
-    assert result.learned_at[~np.isfinite(result.losses)].tolist() == [-1] * int(np.sum(~np.isfinite(result.losses)))
+    diverged = int(np.sum(~np.isfinite(result.losses)))
+    assert result.learned_at[~np.isfinite(result.losses)].tolist() == [DIVERGED] * diverged
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_network_whose_weights_are_not_finite_never_learned(dtype):
+    # W2 = -inf: every output is exactly 0, on the side of its target 0, and the loss is 0, finite;
+    # the weights are not. Such a network has diverged (issue 22, item 11: a float32 sweep at lr 1.35e38
+    # counted one learned at step 0). Its twin with a finite W2 has learned, at the last step.
+    X, _ = xorc.truth_table("xor")
+    X, y = X.astype(dtype), np.zeros((4, 1), dtype=dtype)
+    W1 = np.full((2, 2, 3), 0.5, dtype=dtype)
+    W2 = np.full((2, 3, 1), -1e30, dtype=dtype)
+    W2[0] = -np.inf
+    for level in range(_binding.simd_best() + 1):
+        learned_at = np.full(2, -1, dtype=np.int64)
+        losses, outputs = train_networks(
+            W1.copy(), W2.copy(), None, None, X, y, 0.01, 0, 0, 1, learned_at, level=level, finish=True
+        )
+        assert losses.tolist() == [0.0, 0.0] and not outputs.any()
+        assert learned_at.tolist() == [DIVERGED, 0]
 
 
 def test_summary_json_and_learning_curve():

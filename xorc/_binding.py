@@ -147,16 +147,14 @@ def _learning_rate(lr: Any, kind: _Precision) -> float:
         return float(kind.scalar(lr))
 
 
-def _options(kind: _Precision, lr: Any = None, **fields: int) -> Any:
+def _options(kind: _Precision, **fields: Any) -> Any:
     """A new ``xorc_options`` for the core: every field zero (its default) but those given.
 
-    lr, where given, is rounded to the precision first (``_learning_rate``).
+    lr, where given, is checked and rounded to the precision first (``_learning_rate``).
     """
     options = ffi.new("xorc_options *")
-    if lr is not None:
-        options.lr = _learning_rate(lr, kind)
     for name, value in fields.items():
-        setattr(options, name, value)
+        setattr(options, name, _learning_rate(value, kind) if name == "lr" else value)
     return options
 
 
@@ -260,7 +258,7 @@ def update(W, grad, lr: float) -> None:
             _buffer("W", W, kind, None, writable=True),
             _buffer("grad", grad, kind, W.shape),
             W.size,
-            _options(kind, lr),
+            _options(kind, lr=lr),
         ),
         "xorc_update",
     )
@@ -414,7 +412,7 @@ class Trainer:
             hidden_units,
             n_out,
         )
-        self._options = _options(kind, lr)
+        self._options = _options(kind, lr=lr)
         self.steps_done = 0
         self.loss: float | None = None
         self._running = 0  # the steps of the call under way, until counted
@@ -548,7 +546,7 @@ def train_lockstep(
             hidden_units,
             n_out,
             batch,
-            _options(kind, lr, steps=steps, first_step=first_step, check_every=check_every, finish=int(finish)),
+            _options(kind, lr=lr, steps=steps, first_step=first_step, check_every=check_every, finish=int(finish)),
             level,
         ),
         "xorc_train_lockstep",
