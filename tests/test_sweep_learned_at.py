@@ -110,7 +110,7 @@ def test_a_network_with_a_non_finite_loss_never_learned():
     # of 0.5, but such a network has not learned anything (issue 13, item 5).
     X, _ = xorc.truth_table("xor")
     y = np.array([[1e200], [-1e200], [1e200], [-1e200]])
-    recipe = Recipe(X=X, y=y, shape=(2, 3, 1), bias=False, lr=0.01, steps=3, dtype="float64", check_every=1)
+    recipe = Recipe(X=X, y=y, values=dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1))
     result = train_chunk(recipe, np.array([1, 2], dtype=np.int64))
     assert not np.all(np.isfinite(result.losses))
     assert result.learned_at[~np.isfinite(result.losses)].tolist() == [-1] * int(np.sum(~np.isfinite(result.losses)))

@@ -19,37 +19,14 @@ from typing import Protocol
 import numpy as np
 
 from . import _binding, _memory, _simd
+from ._learned import learned_flags  # (on_target_side: also read from here)
 from .network import drawing_bytes, initial_weights, weight_count
+from .recipe import Recipe  # (also the name by which older code imports it from here)
 
-#: The work (multiply-adds, roughly) one call of train_networks may take: a few
-#: milliseconds on one core of lockstep training (about 5 ms at AVX2 for 64 networks
-#: of the seed recipe), so a stop flag is seen a few hundred times a second and the
-#: calls themselves cost well under 1% of the time.
+#: The work (``_cost.step_work`` units, times networks) one call of train_networks may take:
+#: a few milliseconds on one core of lockstep training, so a stop flag is seen a few hundred
+#: times a second and the calls themselves cost well under 1% of the time.
 PIECE_WORK = 2**23
-
-
-@dataclass(frozen=True, eq=False)
-class Recipe:
-    """Everything that decides a seed's result, small and picklable: sent with every chunk.
-
-    X (rows, n_in) and y (rows, n_out) are C-contiguous in `dtype`; lr is a finite
-    number > 0 that stays so in `dtype`. A network is checked for having learned the
-    table after 0, check_every, 2·check_every, ... steps and after the last step.
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    shape: tuple[int, int, int]  # (n_in, hidden, n_out)
-    bias: bool
-    lr: float
-    steps: int
-    dtype: str
-    check_every: int
-
-    def network_work(self) -> int:
-        """Roughly the multiply-adds of one training step of one network (forward and backward)."""
-        n_in, hidden, n_out = self.shape
-        return self.X.shape[0] * (n_in + 2 * n_out + 1) * hidden + 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,19 +44,6 @@ class StopFlag(Protocol):
     """What train_chunk asks of a stop flag (a threading.Event is one)."""
 
     def is_set(self) -> bool: ...
-
-
-def on_target_side(outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per network of outputs (batch, rows, n_out): is every output on the same side of 0.5 as its target?
-
-    (A NaN output is on neither side.)
-    """
-    return np.all(np.where(y > 0.5, outputs > 0.5, outputs < 0.5), axis=(1, 2))
-
-
-def learned_flags(outputs: np.ndarray, y: np.ndarray, losses: np.ndarray) -> np.ndarray:
-    """Per network: every final output on its target's side of 0.5, and a finite final loss."""
-    return on_target_side(outputs, y) & np.isfinite(losses)
 
 
 def chunk_bytes(recipe: Recipe, batch: int) -> int:
@@ -144,7 +108,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     level = _simd.level()
     work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype)
     # A batch trains in whole vectors: a lone network costs as much as a few.
-    piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.network_work()))
+    piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.step_work()))
     if 0 < recipe.check_every < piece:
         piece -= piece % recipe.check_every  # pieces end on checked steps
     done = 0

@@ -64,6 +64,12 @@ def real_array(name: str, value: Any) -> np.ndarray:
     return array
 
 
+def short(value: Any) -> str:
+    """A value as a short single line, for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def finite(name: str, array: np.ndarray) -> None:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity")

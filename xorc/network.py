@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _binding, _validate
 from .data import task_of
+from .recipe import DEFAULTS, FIT, arguments_of, check
 
 Callback = Callable[[int, float], Any]
 
@@ -169,9 +170,9 @@ class Network:
         self,
         X: Any,
         y: Any,
-        lr: float = 0.01,
-        steps: int = 60000,
-        log_every: int = 10000,
+        lr: float = DEFAULTS["lr"],
+        steps: int = DEFAULTS["steps"],
+        log_every: int = DEFAULTS["log_every"],
         callback: Callback | None = None,
     ) -> list[tuple[int, float]]:
         """Full-batch gradient descent on the SSE, in place; returns the history.
@@ -197,9 +198,8 @@ class Network:
         there to the weights of an uninterrupted run, bit for bit.
         """
         X, y = self._samples(X, y)
-        lr = _validate.learning_rate(lr, self.dtype)
-        steps = _validate.integer("steps", steps)
-        log_every = _validate.integer("log_every", log_every)
+        options = check(FIT, arguments_of(FIT, locals()), dtype=self.dtype)
+        lr, steps, log_every = options["lr"], options["steps"], options["log_every"]
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable, got {type(callback).__name__}")
         self._check_weights()
