@@ -55,12 +55,13 @@ def add_recipe_flags(parser: argparse.ArgumentParser, command: str) -> None:
     for option in recipe.options_of(command):
         if option.parse is None:  # an on/off setting, off by default: the flag alone turns it on
             parser.add_argument(option.flag, action="store_true", help=option.flag_help())
+        elif option.choices:  # argparse checks them, and lists them in the usage
+            parser.add_argument(option.flag, default=option.default, choices=option.choices, help=option.flag_help())
         else:
             parser.add_argument(
                 option.flag,
-                type=None if option.choices else flag_type(option.parse),  # argparse checks choices
+                type=flag_type(option.parse),
                 default=option.default,
-                choices=option.choices,
                 metavar=option.metavar,
                 help=option.flag_help(),
             )
