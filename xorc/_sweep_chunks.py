@@ -19,7 +19,8 @@ from typing import Protocol
 import numpy as np
 
 from . import _binding, _memory, _simd
-from ._learned import learned_flags  # (on_target_side: also read from here)
+from ._learned import learned_flags
+from ._learned import on_target_side as on_target_side  # read from here too: the one definition of "learned"
 from .network import drawing_bytes, initial_weights, weight_count
 from .recipe import Recipe  # (also the name by which older code imports it from here)
 

@@ -229,7 +229,7 @@ def _check_meta(meta: dict[str, Any], fail: Callable[[str], Exception], label: C
         value = meta[key]
         if (value is None and not optional) or (value is not None and not check(value)):
             raise fail(f"{label(key)} must be {wanted}, got {short(value)}")
-    read_meta(meta, "model", fail, nullable=True, label=label)
+    read_meta(meta, "model", fail, label=label)
     known = {*_FIELDS, *(option.key for option in OPTIONS if option.model)}
     unknown = sorted(set(meta) - known)
     if unknown:

@@ -156,7 +156,10 @@ class Option:
     describe: Callable[[Any], str] = str  # the value in words: --compare tables, --out names, help
     #: its key in file metadata and in --json output; None for the layout (kept as shape and arrays)
     key: str | None = None
-    model: bool = False  # kept in a model file's metadata (null there when the network does not know it)
+    model: bool = False  # kept in a model file's metadata
+    #: null in a model file's metadata when the network does not know it (one made from weights
+    #: has no seed; one never trained, no lr)
+    unknown_in_model: bool = False
     sweep: bool = False  # kept in a sweep file's metadata: it decides a seed's result
     #: json_ok(value): a value in a file's metadata that xorc can have written; `wanted` says it in words.
     json_ok: Callable[[Any], bool] = field(default=lambda value: False)
@@ -245,6 +248,7 @@ OPTIONS: tuple[Option, ...] = (
         describe=_lr_words,
         key="lr",
         model=True,
+        unknown_in_model=True,
         sweep=True,
         json_ok=_json_positive,
         wanted="a number > 0",
@@ -272,6 +276,7 @@ OPTIONS: tuple[Option, ...] = (
         (TRAIN,),
         key="seed",
         model=True,
+        unknown_in_model=True,
         json_ok=_json_whole(0, _validate.SEED_MAX),
         wanted=f"a whole number from 0 to {_validate.SEED_MAX}",
     ),
@@ -402,12 +407,11 @@ def read_meta(
     meta: Mapping[str, Any],
     kept: str,
     fail: Callable[[str], Exception],
-    nullable: bool = False,
     label: Callable[[str], str] = lambda key: f"its metadata's {key!r}",
 ) -> dict[str, Any]:
     """The options a file's metadata keeps (`kept`: "model" or "sweep"), by name, each a value xorc can have
     written: bounded as the API's checks bound it (no 400-digit lr, no check_every of 2**63). Else
-    `fail`, naming the key (`label(key)` in the message); with `nullable`, null stands for "not known"."""
+    `fail`, naming the key (`label(key)` in the message). Null is "not known" where the option allows it."""
     values = {}
     for option in OPTIONS:
         if not (getattr(option, kept) and option.key):
@@ -418,6 +422,7 @@ def read_meta(
                 continue
             raise fail(f"the metadata has no {option.key!r}")
         value = meta[option.key]
+        nullable = kept == "model" and option.unknown_in_model
         if not ((value is None and nullable) or (value is not None and option.json_ok(value))):
             wanted = option.wanted + (" or null" if nullable else "")
             raise fail(f"{label(option.key)} must be {wanted}, got {_validate.short(value)}")
