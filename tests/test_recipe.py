@@ -107,7 +107,7 @@ def test_a_flag_value_reaches_the_api_as_the_api_takes_it(capsys):
     assert main([*argv, "--check-every", "3", "--quiet", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     for option in SWEEP_OPTIONS:
-        assert document[option.key] == SAMPLES[option.name], option.name
+        assert document[option.name] == SAMPLES[option.name], option.name
     expected = xorc.sweep(range(3), steps=7, lr=0.25, dtype="float32", bias=True, check_every=3)
     assert document["losses"] == expected.losses.tolist()
 
@@ -144,7 +144,7 @@ def test_model_metadata_round_trip(tmp_path, option):
     given = {option.name: SAMPLES[option.name]} if recipe.TRAIN in option.commands else {}
     net = xorc.train(steps=5, **given)
     net.save(tmp_path / "a.npz")
-    assert meta_of(tmp_path / "a.npz")[option.key] == SAMPLES[option.name]
+    assert meta_of(tmp_path / "a.npz")[option.name] == SAMPLES[option.name]
     xorc.load(tmp_path / "a.npz").save(tmp_path / "b.npz")
     assert (tmp_path / "b.npz").read_bytes() == (tmp_path / "a.npz").read_bytes()
 
@@ -154,7 +154,7 @@ def test_sweep_metadata_round_trip(tmp_path, option):
     path = tmp_path / "s.npz"
     options = {"steps": 5, option.name: SAMPLES[option.name]}
     result = xorc.sweep(range(3), checkpoint=path, **options)
-    assert meta_of(path)[option.key] == SAMPLES[option.name]
+    assert meta_of(path)[option.name] == SAMPLES[option.name]
     loaded = xorc.load_sweep(path)
     assert getattr(loaded, option.name) == getattr(result, option.name) == SAMPLES[option.name]
     assert xorc.sweep(range(3), checkpoint=path, **options).resumed == 3  # the same recipe: resumed
@@ -183,8 +183,8 @@ def test_model_reader_refuses_what_the_api_refuses(tmp_path, model_bytes, option
     assert len(refused) >= 5
     for value in refused:
         path.write_bytes(model_bytes)
-        data = rewrite_meta(path, **{option.key: value})
-        with pytest.raises(xorc.ModelFileError, match=repr(option.key)) as error:
+        data = rewrite_meta(path, **{option.name: value})
+        with pytest.raises(xorc.ModelFileError, match=repr(option.name)) as error:
             xorc.load(path)
         assert "\n" not in str(error.value) and path.read_bytes() == data
 
@@ -196,8 +196,8 @@ def test_sweep_reader_refuses_what_the_api_refuses(tmp_path, sweep_bytes, option
     assert len(refused) >= 5
     for value in refused:
         path.write_bytes(sweep_bytes)
-        data = rewrite_meta(path, **{option.key: value})
-        with pytest.raises(xorc.SweepFileError, match=repr(option.key)) as error:
+        data = rewrite_meta(path, **{option.name: value})
+        with pytest.raises(xorc.SweepFileError, match=repr(option.name)) as error:
             xorc.load_sweep(path)
         assert "\n" not in str(error.value) and path.read_bytes() == data
         with pytest.raises(xorc.SweepFileError):

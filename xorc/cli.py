@@ -195,7 +195,7 @@ def _train_run(args: argparse.Namespace, done: _Done) -> int:
         result = {
             "task": args.task,
             "shape": list(net.shape),
-            **{option.key: getattr(args, option.name) for option in options_of(TRAIN) if option.key},
+            **{option.name: getattr(args, option.name) for option in options_of(TRAIN) if option.model or option.sweep},
             "steps": step,
             "loss": loss,
             "inputs": X.tolist(),

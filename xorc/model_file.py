@@ -22,6 +22,7 @@ Whatever goes wrong is a ModelFileError naming the file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import numbers
@@ -83,17 +84,21 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
         raise fail(f"net.settings must be an xorc Settings, got {type(net.settings).__name__}")
     meta = {
         "shape": list(net.shape),
-        "dtype": net.dtype.name,
-        "bias": net.bias,
         "task": _plain(settings.task),
-        "lr": _plain(settings.lr),
-        "seed": _plain(settings.seed),
+        **{option.name: _plain(_option_value(net, option.name)) for option in OPTIONS if option.model},
         "steps_trained": _plain(net.steps_trained),
         "loss": float(losses[-1]) if len(losses) else None,
         "xorc_version": __version__,
     }
-    attribute = {"task": "settings.task", "lr": "settings.lr", "seed": "settings.seed", "loss": "history's last loss"}
-    _check_meta(meta, fail, lambda key: "net." + attribute.get(key, key))
+    # The order of 0.2's keys, so that a network saves to the same bytes; a newer option's key follows.
+    meta = {key: meta[key] for key in sorted(meta, key=lambda key: _KEY_ORDER.get(key, len(_KEY_ORDER)))}
+
+    def label(key: str) -> str:
+        if key == "loss":
+            return "net.history's last loss"
+        return "net.settings." + key if key in _SETTINGS or key == "task" else "net." + key
+
+    _check_meta(meta, fail, label)
     _check_history(steps, losses, meta, fail, "net.history")
 
     arrays: dict[str, Any] = {
@@ -111,8 +116,26 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
 
 
 def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python number, bool or str it holds (JSON knows only those)."""
+    """A numpy scalar or dtype as the Python number, bool or str it holds (JSON knows only those)."""
+    if isinstance(value, np.dtype):
+        return value.name
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _option_value(net: Network, name: str) -> Any:
+    """The value of the recipe's option `name` for `net`: in its settings, or a property (bias, dtype)."""
+    return getattr(net.settings, name) if name in _SETTINGS else getattr(net, name)
+
+
+#: The Settings fields, which model files keep under the names of the options.
+_SETTINGS = tuple(field.name for field in dataclasses.fields(Settings))
+#: The order of the metadata's keys in the files of xorc 0.2.
+_KEY_ORDER = {
+    key: place
+    for place, key in enumerate(
+        ("shape", "dtype", "bias", "task", "lr", "seed", "steps_trained", "loss", "xorc_version")
+    )
+}
 
 
 def _history_arrays(history: Any, fail: _Fail) -> tuple[np.ndarray, np.ndarray]:
@@ -193,17 +216,18 @@ def _read_network(members: _npz.Members, fail: _npz.Fail) -> Network:
         raise fail(str(error)) from None
     net.steps_trained = meta["steps_trained"]
     net.history = [(int(step), float(loss)) for step, loss in zip(steps, losses, strict=True)]
-    net.settings = Settings(task=meta["task"], lr=meta["lr"], seed=meta["seed"])
+    net.settings = Settings(
+        task=meta["task"],
+        **{option.name: meta[option.name] for option in OPTIONS if option.model and option.name in _SETTINGS},
+    )
     return net
 
 
 def _read_meta(members: _npz.Members, fail: _npz.Fail) -> dict[str, Any]:
     """The metadata, parsed and checked field by field."""
     meta = members.read_meta()
-    _check_meta(meta, fail, lambda key: f"the metadata's {key!r}")
-    if meta["lr"] is not None:
-        meta["lr"] = float(meta["lr"])
-    return meta
+    values = _check_meta(meta, fail, lambda key: f"the metadata's {key!r}")
+    return {**meta, **values}
 
 
 #: The fields of the metadata beside the recipe's options (``xorc.recipe``, the ones it keeps
@@ -221,16 +245,17 @@ _FIELDS: dict[str, tuple[Callable[[Any], bool], str, bool]] = {
 }
 
 
-def _check_meta(meta: dict[str, Any], fail: Callable[[str], Exception], label: Callable[[str], str]) -> None:
-    """Every field of `meta` present and valid, and its task one of its shape; `label` names a field."""
+def _check_meta(meta: dict[str, Any], fail: Callable[[str], Exception], label: Callable[[str], str]) -> dict[str, Any]:
+    """Every field of `meta` present and valid, and its task one of its shape; `label` names a field.
+    Returns the recipe's options it holds, by name, as the API takes them."""
     for key, (check, wanted, optional) in _FIELDS.items():
         if key not in meta:
             raise fail(f"the metadata has no {key!r}")
         value = meta[key]
         if (value is None and not optional) or (value is not None and not check(value)):
             raise fail(f"{label(key)} must be {wanted}, got {short(value)}")
-    read_meta(meta, "model", fail, label=label)
-    known = {*_FIELDS, *(option.key for option in OPTIONS if option.model)}
+    values = read_meta(meta, "model", fail, label=label)
+    known = {*_FIELDS, *(option.name for option in OPTIONS if option.model)}
     unknown = sorted(set(meta) - known)
     if unknown:
         raise fail(f"its metadata holds a setting this xorc does not know, {unknown[0][:40]!r}: upgrade xorc")
@@ -246,6 +271,7 @@ def _check_meta(meta: dict[str, Any], fail: Callable[[str], Exception], label: C
                 f"its task {task!r} has {table_X.shape[1]} inputs and {table_y.shape[1]} output, "
                 f"but its weights have {n_in} and {n_out}"
             )
+    return values
 
 
 def _check_history(steps: np.ndarray, losses: np.ndarray, meta: dict[str, Any], fail: _Fail, name: str) -> None:

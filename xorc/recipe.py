@@ -11,9 +11,10 @@ file's recipe and a sweep's. A new setting is one entry here (and, to reach the
 core, a field of ``struct xorc_options`` filled by the binding): see
 docs/adding-an-option.md.
 
-The data (X and y, or ``--task``) and the hidden layer's size are also the network's
-layout: the files keep them as arrays and as ``shape`` [n_in, hidden, n_out], not as
-keys of their own (``Option.key`` None).
+An option's name is its keyword argument, its flag (``--check-every`` for check_every),
+its key in file metadata and in ``--json`` output. The data (X and y, or ``--task``)
+and the hidden layer's size are also the network's layout: the files keep them as
+arrays and as ``shape`` [n_in, hidden, n_out], not as keys of their own.
 """
 
 from __future__ import annotations
@@ -154,8 +155,6 @@ class Option:
     metavar: str | None = None
     choices: tuple[str, ...] | None = None  # the flag's values, listed in its usage
     describe: Callable[[Any], str] = str  # the value in words: --compare tables, --out names, help
-    #: its key in file metadata and in --json output; None for the layout (kept as shape and arrays)
-    key: str | None = None
     model: bool = False  # kept in a model file's metadata
     #: null in a model file's metadata when the network does not know it (one made from weights
     #: has no seed; one never trained, no lr)
@@ -216,7 +215,6 @@ OPTIONS: tuple[Option, ...] = (
         (TRAIN, SWEEP),
         compare=True,
         describe=_on_off_words,
-        key="bias",
         model=True,
         sweep=True,
         json_ok=lambda value: isinstance(value, bool),
@@ -231,7 +229,6 @@ OPTIONS: tuple[Option, ...] = (
         (TRAIN, SWEEP),
         compare=True,
         choices=DTYPES,
-        key="dtype",
         model=True,
         sweep=True,
         json_ok=lambda value: isinstance(value, str) and value in DTYPES,
@@ -246,7 +243,6 @@ OPTIONS: tuple[Option, ...] = (
         (TRAIN, SWEEP, FIT),
         compare=True,
         describe=_lr_words,
-        key="lr",
         model=True,
         unknown_in_model=True,
         sweep=True,
@@ -262,7 +258,6 @@ OPTIONS: tuple[Option, ...] = (
         (TRAIN, SWEEP, FIT),
         compare=True,
         metavar="N",
-        key="steps",
         sweep=True,
         json_ok=_json_whole(0),
         wanted=f"a whole number from 0 to {INT_MAX}",
@@ -274,7 +269,6 @@ OPTIONS: tuple[Option, ...] = (
         "seed of numpy's RandomState for the weights",
         count,
         (TRAIN,),
-        key="seed",
         model=True,
         unknown_in_model=True,
         json_ok=_json_whole(0, _validate.SEED_MAX),
@@ -298,7 +292,6 @@ OPTIONS: tuple[Option, ...] = (
         positive_count,
         (SWEEP,),
         metavar="N",
-        key="check_every",
         sweep=True,
         json_ok=_json_whole(1),
         wanted=f"a whole number from 1 to {INT_MAX}",
@@ -383,7 +376,7 @@ class Recipe:
 
     def stored(self) -> dict[str, Any]:
         """The options a sweep file keeps, by key, as JSON values."""
-        return {option.key: self.values[option.name] for option in OPTIONS if option.sweep and option.key}
+        return {option.name: self.values[option.name] for option in OPTIONS if option.sweep}
 
     def settings(self) -> str:
         """The recipe in words, e.g. ``2-3-1, no biases, lr 0.01, 60000 steps, float64``."""
@@ -411,20 +404,27 @@ def read_meta(
 ) -> dict[str, Any]:
     """The options a file's metadata keeps (`kept`: "model" or "sweep"), by name, each a value xorc can have
     written: bounded as the API's checks bound it (no 400-digit lr, no check_every of 2**63). Else
-    `fail`, naming the key (`label(key)` in the message). Null is "not known" where the option allows it."""
+    `fail`, naming the key (`label(key)` in the message). Null is "not known" where the option allows it.
+    The values are converted as the API converts them."""
     values = {}
     for option in OPTIONS:
-        if not (getattr(option, kept) and option.key):
+        if not getattr(option, kept):
             continue
-        if option.key not in meta:
+        if option.name not in meta:
             if option.absent_is_default:
                 values[option.name] = option.default
                 continue
-            raise fail(f"the metadata has no {option.key!r}")
-        value = meta[option.key]
+            raise fail(f"the metadata has no {option.name!r}")
+        value = meta[option.name]
         nullable = kept == "model" and option.unknown_in_model
-        if not ((value is None and nullable) or (value is not None and option.json_ok(value))):
-            wanted = option.wanted + (" or null" if nullable else "")
-            raise fail(f"{label(option.key)} must be {wanted}, got {_validate.short(value)}")
-        values[option.name] = value
+        if value is None and nullable:
+            values[option.name] = None
+            continue
+        wanted = option.wanted + (" or null" if nullable else "")
+        if value is None or not option.json_ok(value):
+            raise fail(f"{label(option.name)} must be {wanted}, got {_validate.short(value)}")
+        try:
+            values[option.name] = option.check(value, {})  # as the API takes it (lr 1 is 1.0)
+        except (TypeError, ValueError):
+            raise fail(f"{label(option.name)} must be {wanted}, got {_validate.short(value)}") from None
     return values

@@ -220,7 +220,7 @@ def _meta(meta: dict[str, Any], fail: _npz.Fail) -> dict[str, Any]:
     field("rows", lambda v: _npz.whole(v, 1, _SIZE_MAX), size)
     field("n_seeds", lambda v: _npz.whole(v, 0, SEED_MAX + 1), f"a whole number from 0 to {SEED_MAX + 1}")
     options = read_meta(meta, "sweep", fail)
-    known = {*_LAYOUT_KEYS, *(option.key for option in OPTIONS if option.sweep)}
+    known = {*_LAYOUT_KEYS, *(option.name for option in OPTIONS if option.sweep)}
     unknown = sorted(set(meta) - known)
     if unknown:
         raise fail(f"its metadata holds a setting this xorc does not know, {unknown[0][:40]!r}: upgrade xorc")
