@@ -88,7 +88,7 @@ def test_train_networks_checks_only_its_own_range():
         W1[index], W2[index] = net.W1, net.W2
     learned_at = np.full(len(seeds), -1, dtype=np.int64)
     learned_at[0] = 12345  # already learned: left alone
-    losses, outputs = train_networks(W1, W2, None, None, X, y, lr, first, count, check_every, learned_at)
+    losses, outputs = train_networks(W1, W2, None, None, X, y, {"lr": lr}, first, count, check_every, learned_at)
     assert learned_at[0] == 12345
     for index, seed in enumerate(seeds):
         net = xorc.train(seed=seed, steps=first + count, lr=lr, log_every=0)

@@ -13,8 +13,9 @@ is seen between two calls and a sweep stops within milliseconds when asked.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -118,7 +119,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
             return None
         count = min(piece, recipe.steps - done)
         losses, outputs = train_networks(
-            W1, W2, b1, b2, X, y, recipe.lr, done, count, recipe.check_every, learned_at, level=level, work=work
+            W1, W2, b1, b2, X, y, recipe.values, done, count, recipe.check_every, learned_at, level=level, work=work
         )
         done += count
         if done == recipe.steps:
@@ -138,7 +139,7 @@ def train_networks(
     b2: np.ndarray | None,
     X: np.ndarray,
     y: np.ndarray,
-    lr: float,
+    options: Mapping[str, Any],
     first_step: int,
     steps: int,
     check_every: int,
@@ -151,7 +152,8 @@ def train_networks(
 
     W1 (batch, n_in, hidden), W2 (batch, hidden, n_out), b1 (batch, hidden) and
     b2 (batch, n_out) or both None: C-contiguous, in the dtype of X (rows, n_in) and
-    y (rows, n_out). The networks stand at step `first_step`. learned_at, int64
+    y (rows, n_out). `options`: the recipe's options (``Recipe.values``: lr, ...), which
+    the binding hands to the core. The networks stand at step `first_step`. learned_at, int64
     (batch,), is updated in place: a network still at -1 gets the first step s in
     [first_step, first_step + steps) with s % check_every == 0 at which every output
     of the network as it stood after s steps was on its target's side of 0.5. (The
@@ -169,7 +171,7 @@ def train_networks(
     if work is None:
         work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype)
     losses, outputs = _binding.train_lockstep(
-        W1, W2, b1, b2, X, y, lr, steps,
+        W1, W2, b1, b2, X, y, options["lr"], steps,
         first_step=first_step, check_every=check_every, learned_at=learned_at, level=level, work=work,
     )  # fmt: skip
     return losses.astype(np.float64), outputs
