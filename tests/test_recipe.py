@@ -101,14 +101,23 @@ def test_compare_axes_are_the_tables():
     assert set(COMPARABLE) == {option.name for option in recipe.options_of(recipe.SWEEP) if option.compare}
 
 
+def flag_words(option, value):
+    """The command-line words that give `option` the value `value`."""
+    if option.parse is None:  # an on/off flag
+        return [option.flag] if value else []
+    return [option.flag, option.describe(value)]
+
+
 def test_a_flag_value_reaches_the_api_as_the_api_takes_it(capsys):
-    """xorc sweep --json reports the recipe's options under their keys, as xorc.sweep's result does."""
-    argv = ["sweep", "--seeds", "0:3", "--steps", "7", "--lr", "0.25", "--dtype", "float32", "--bias"]
-    assert main([*argv, "--check-every", "3", "--quiet", "--json"]) == 0
+    """xorc sweep --json reports the recipe's options under their names, as xorc.sweep's result does."""
+    argv = ["sweep", "--seeds", "0:3", "--quiet", "--json"]
+    for option in SWEEP_OPTIONS:
+        argv += flag_words(option, SAMPLES[option.name])
+    assert main(argv) == 0
     document = json.loads(capsys.readouterr().out)
     for option in SWEEP_OPTIONS:
         assert document[option.name] == SAMPLES[option.name], option.name
-    expected = xorc.sweep(range(3), steps=7, lr=0.25, dtype="float32", bias=True, check_every=3)
+    expected = xorc.sweep(range(3), **{option.name: SAMPLES[option.name] for option in SWEEP_OPTIONS})
     assert document["losses"] == expected.losses.tolist()
 
 
@@ -178,8 +187,8 @@ def sweep_bytes(tmp_path_factory):
 def test_model_reader_refuses_what_the_api_refuses(tmp_path, model_bytes, option):
     path = tmp_path / "m.npz"
     nullable = option.unknown_in_model  # a network may not know how it was made
-    refused = [value for value in [*BAD, ...] if value is ... or (api_refuses(option, value) and not (
-        value is None and nullable))]  # fmt: skip
+    missing = [] if option.absent_is_default else [...]  # ...: the key left out
+    refused = missing + [v for v in BAD if api_refuses(option, v) and not (v is None and nullable)]
     assert len(refused) >= 5
     for value in refused:
         path.write_bytes(model_bytes)
@@ -192,7 +201,8 @@ def test_model_reader_refuses_what_the_api_refuses(tmp_path, model_bytes, option
 @pytest.mark.parametrize("option", SWEEP_OPTIONS, ids=lambda o: o.name)
 def test_sweep_reader_refuses_what_the_api_refuses(tmp_path, sweep_bytes, option):
     path = tmp_path / "s.npz"
-    refused = [value for value in [*BAD, ...] if value is ... or api_refuses(option, value)]
+    missing = [] if option.absent_is_default else [...]  # ...: the key left out
+    refused = missing + [value for value in BAD if api_refuses(option, value)]
     assert len(refused) >= 5
     for value in refused:
         path.write_bytes(sweep_bytes)
@@ -226,7 +236,7 @@ def test_sweep_result_reads_its_recipe():
     assert result.recipe.lr == result.lr == 0.5 and result.shape == (2, 4, 1) and result.hidden == 4
     assert result.inputs is result.recipe.X and result.targets is result.recipe.y
     with pytest.raises(AttributeError):
-        result.momentum  # noqa: B018 (not an option of this xorc)
+        result.no_such_option  # noqa: B018
 
 
 # ---- The cost model
