@@ -8,14 +8,13 @@ one of these fails here, naming what is missing.
 """
 
 import inspect
-import io
 import json
 import subprocess
 import sys
-import zipfile
 
 import numpy as np
 import pytest
+from npz_edits import archive_bytes, array, members, npy
 
 import xorc
 from xorc import recipe
@@ -130,17 +129,14 @@ def meta_of(path):
 
 
 def rewrite_meta(path, **changes):
-    with zipfile.ZipFile(path) as archive:
-        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    meta = meta_of(path)
+    """The file at `path` with its metadata changed (a value of ... removes the key); its new bytes."""
+    parts = members(path.read_bytes())
+    meta = json.loads(str(array(parts, "meta.npy")[()]))
     meta.update(changes)
     for key in [key for key, value in changes.items() if value is ...]:
         del meta[key]
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.array(json.dumps(meta, sort_keys=True)), version=(1, 0))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in members:
-            archive.writestr(name, buffer.getvalue() if name == "meta.npy" else data)
+    parts["meta.npy"] = npy(np.array(json.dumps(meta, sort_keys=True)))
+    path.write_bytes(archive_bytes(parts))
     return path.read_bytes()
 
 
@@ -183,36 +179,40 @@ def sweep_bytes(tmp_path_factory):
     return path.read_bytes()
 
 
+def refused_values(option, nullable=False):
+    """What a file must not hold for `option`: every value its check refuses, and no key at all
+    (unless files before it were made with its default); null where a file may not know it."""
+    missing = [] if option.absent_is_default else [...]  # ...: the key left out
+    return missing + [v for v in BAD if api_refuses(option, v) and not (v is None and nullable)]
+
+
+def each_refused(path, original, option, values, read, error):
+    """`read(path)` refuses each of `values` in the metadata with one line naming the key, the file kept."""
+    assert len(values) >= 5
+    for value in values:
+        path.write_bytes(original)
+        data = rewrite_meta(path, **{option.name: value})
+        with pytest.raises(error, match=repr(option.name)) as refused:
+            read(path)
+        assert "\n" not in str(refused.value) and path.read_bytes() == data
+
+
 @pytest.mark.parametrize("option", MODEL_OPTIONS, ids=lambda o: o.name)
 def test_model_reader_refuses_what_the_api_refuses(tmp_path, model_bytes, option):
-    path = tmp_path / "m.npz"
-    nullable = option.unknown_in_model  # a network may not know how it was made
-    missing = [] if option.absent_is_default else [...]  # ...: the key left out
-    refused = missing + [v for v in BAD if api_refuses(option, v) and not (v is None and nullable)]
-    assert len(refused) >= 5
-    for value in refused:
-        path.write_bytes(model_bytes)
-        data = rewrite_meta(path, **{option.name: value})
-        with pytest.raises(xorc.ModelFileError, match=repr(option.name)) as error:
-            xorc.load(path)
-        assert "\n" not in str(error.value) and path.read_bytes() == data
+    values = refused_values(option, nullable=option.unknown_in_model)  # a network may not know how it was made
+    each_refused(tmp_path / "m.npz", model_bytes, option, values, xorc.load, xorc.ModelFileError)
 
 
 @pytest.mark.parametrize("option", SWEEP_OPTIONS, ids=lambda o: o.name)
 def test_sweep_reader_refuses_what_the_api_refuses(tmp_path, sweep_bytes, option):
-    path = tmp_path / "s.npz"
-    missing = [] if option.absent_is_default else [...]  # ...: the key left out
-    refused = missing + [value for value in BAD if api_refuses(option, value)]
-    assert len(refused) >= 5
-    for value in refused:
-        path.write_bytes(sweep_bytes)
-        data = rewrite_meta(path, **{option.name: value})
-        with pytest.raises(xorc.SweepFileError, match=repr(option.name)) as error:
-            xorc.load_sweep(path)
-        assert "\n" not in str(error.value) and path.read_bytes() == data
+    def read_and_resume(path):
+        data = path.read_bytes()
         with pytest.raises(xorc.SweepFileError):
             xorc.sweep(range(3), steps=5, checkpoint=path)
         assert path.read_bytes() == data
+        xorc.load_sweep(path)
+
+    each_refused(tmp_path / "s.npz", sweep_bytes, option, refused_values(option), read_and_resume, xorc.SweepFileError)
 
 
 # ---- Where the recipe lives

@@ -11,6 +11,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from npz_edits import archive_bytes, members, npy
 
 import installed
 import xorc
@@ -150,30 +151,11 @@ def test_compare_keeps_one_file_per_setting(tmp_path, capsys):
 # Damaged and foreign files: always a SweepFileError naming the file, never anything else.
 
 
-def archive_bytes(members):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def npy(array):
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=True)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
     path = tmp_path_factory.mktemp("good") / "s.npz"
     xorc.sweep(range(6), checkpoint=path, **RECIPE)
     return path.read_bytes()
-
-
-def members_of(data):
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
 def refused(tmp_path, data, words=None):
@@ -231,7 +213,7 @@ def write(path, data):
     ],
 )
 def test_crafted_files(tmp_path, good, edit, words):
-    refused(tmp_path, archive_bytes(edit(members_of(good))), words)
+    refused(tmp_path, archive_bytes(edit(members(good))), words)
 
 
 def test_foreign_files(tmp_path):

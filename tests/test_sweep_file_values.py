@@ -7,13 +7,12 @@ API and by the command, and left byte for byte as it was. Real sweeps of many ki
 (float32, biases, three inputs, diverged networks) still read back.
 """
 
-import io
 import json
 import re
-import zipfile
 
 import numpy as np
 import pytest
+from npz_edits import archive_bytes, array, members, npy
 
 import xorc
 from xorc.cli import main
@@ -28,41 +27,18 @@ def good(tmp_path_factory):
     return path.read_bytes()
 
 
-def members(data):
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def rebuild(parts):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def npy(array):
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asarray(array), version=(1, 0))
-    return buffer.getvalue()
-
-
-def array(parts, name):
-    return np.lib.format.read_array(io.BytesIO(parts[name])).copy()
-
-
 def with_meta(data, **changes):
     parts = members(data)
     meta = json.loads(str(array(parts, "meta.npy")[()]))
     meta.update(changes)
     parts["meta.npy"] = npy(np.array(json.dumps(meta, sort_keys=True)))
-    return rebuild(parts)
+    return archive_bytes(parts)
 
 
 def with_arrays(data, **arrays):
     parts = members(data)
     parts.update({name + ".npy": npy(value) for name, value in arrays.items()})
-    return rebuild(parts)
+    return archive_bytes(parts)
 
 
 def edited(data, name, edit):
