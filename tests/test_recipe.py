@@ -56,6 +56,12 @@ def test_public_signatures_take_the_tables_options_with_its_defaults(function, c
     assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
+def test_network_random_draws_with_the_tables_defaults():
+    parameters = inspect.signature(xorc.Network.random).parameters
+    for name in ("hidden", "seed", "dtype", "bias"):
+        assert parameters[name].default == recipe.DEFAULTS[name], name
+
+
 def test_the_seed_programs_defaults():
     """The table's defaults are the seed program's (the blog post's numbers, not the table's own)."""
     assert recipe.DEFAULTS["hidden"] == 3 and recipe.DEFAULTS["lr"] == 0.01 and recipe.DEFAULTS["steps"] == 60000

@@ -85,11 +85,11 @@ class Network:
     def random(
         cls,
         n_in: int = 2,
-        hidden: int = 3,
+        hidden: int = DEFAULTS["hidden"],
         n_out: int = 1,
-        seed: int = 1234,
-        dtype: Any = "float64",
-        bias: bool = False,
+        seed: int = DEFAULTS["seed"],
+        dtype: Any = DEFAULTS["dtype"],
+        bias: bool = DEFAULTS["bias"],
     ) -> Network:
         """Weights drawn as the seed program draws them.
 
