@@ -32,6 +32,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from ._validate import short
+
 
 class FileError(ValueError):
     """A file xorc refuses to read (the base of ModelFileError and SweepFileError); the message names it."""
@@ -119,6 +121,23 @@ def archive_of(file: IO[bytes], fail: Fail, what: str) -> Iterator[zipfile.ZipFi
         raise fail(f"damaged, not a readable zip archive ({detail(error)})") from None
     with archive:
         yield archive
+
+
+#: A field of a file's metadata beside the recipe's options: (check of its JSON value, what it
+#: must be in words, whether null is allowed).
+Field = tuple[Callable[[Any], bool], str, bool]
+
+
+def check_fields(
+    meta: dict[str, Any], fields: dict[str, Field], fail: Callable[[str], Exception], label: Callable[[str], str]
+) -> None:
+    """Each of `fields` present in `meta` and valid; else `fail`, naming it (`label(key)`)."""
+    for key, (check, wanted, nullable) in fields.items():
+        if key not in meta:
+            raise fail(f"the metadata has no {key!r}")
+        value = meta[key]
+        if (value is None and not nullable) or (value is not None and not check(value)):
+            raise fail(f"{label(key)} must be {wanted}, got {short(value)}")
 
 
 class Members:
@@ -253,18 +272,3 @@ def _read_into(stream: IO[bytes], buffer: memoryview) -> None:
         if not got:
             raise EOFError(f"the data ends after {done} of {len(buffer)} bytes")
         done += got
-
-
-def whole(value: Any, minimum: int, maximum: int = 2**63 - 1) -> bool:
-    """A JSON whole number (not a bool) in [minimum, maximum]."""
-    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= maximum
-
-
-def number(value: Any) -> bool:
-    """A finite JSON number (not a bool; an int too large for a float is not one)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False

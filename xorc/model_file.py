@@ -35,7 +35,7 @@ import numpy as np
 
 from . import _npz
 from ._files import write_atomically
-from ._validate import DTYPES, short
+from ._validate import DTYPES, is_finite_number, is_whole, short
 from ._version import __version__
 from .data import TASKS, truth_table
 from .network import Network, Settings
@@ -230,17 +230,16 @@ def _read_meta(members: _npz.Members, fail: _npz.Fail) -> dict[str, Any]:
     return {**meta, **values}
 
 
-#: The fields of the metadata beside the recipe's options (``xorc.recipe``, the ones it keeps
-#: "model"): (check, what it must be, whether None is allowed).
-_FIELDS: dict[str, tuple[Callable[[Any], bool], str, bool]] = {
+#: The fields of the metadata beside the recipe's options (``xorc.recipe``, the ones it keeps "model").
+_FIELDS: dict[str, _npz.Field] = {
     "shape": (
-        lambda v: isinstance(v, list) and len(v) == 3 and all(_npz.whole(n, 1) for n in v),
+        lambda v: isinstance(v, list) and len(v) == 3 and all(is_whole(n, 1) for n in v),
         "3 sizes ≥ 1",
         False,
     ),
     "task": (lambda v: isinstance(v, str), "a string or null", True),
-    "steps_trained": (lambda v: _npz.whole(v, 0), f"a whole number from 0 to {_INT64_MAX}", False),
-    "loss": (lambda v: _npz.number(v) and v >= 0, "a number ≥ 0 or null", True),
+    "steps_trained": (lambda v: is_whole(v, 0), f"a whole number from 0 to {_INT64_MAX}", False),
+    "loss": (lambda v: is_finite_number(v) and v >= 0, "a number ≥ 0 or null", True),
     "xorc_version": (lambda v: isinstance(v, str), "a string", False),
 }
 
@@ -248,17 +247,8 @@ _FIELDS: dict[str, tuple[Callable[[Any], bool], str, bool]] = {
 def _check_meta(meta: dict[str, Any], fail: Callable[[str], Exception], label: Callable[[str], str]) -> dict[str, Any]:
     """Every field of `meta` present and valid, and its task one of its shape; `label` names a field.
     Returns the recipe's options it holds, by name, as the API takes them."""
-    for key, (check, wanted, optional) in _FIELDS.items():
-        if key not in meta:
-            raise fail(f"the metadata has no {key!r}")
-        value = meta[key]
-        if (value is None and not optional) or (value is not None and not check(value)):
-            raise fail(f"{label(key)} must be {wanted}, got {short(value)}")
-    values = read_meta(meta, "model", fail, label=label)
-    known = {*_FIELDS, *(option.name for option in OPTIONS if option.model)}
-    unknown = sorted(set(meta) - known)
-    if unknown:
-        raise fail(f"its metadata holds a setting this xorc does not know, {unknown[0][:40]!r}: upgrade xorc")
+    _npz.check_fields(meta, _FIELDS, fail, label)
+    values = read_meta(meta, "model", _FIELDS, fail, label)
     n_in, hidden, n_out = meta["shape"]
     weights = (n_in * hidden + hidden * n_out + hidden + n_out) * _DTYPES[meta["dtype"]].itemsize
     if weights > sys.maxsize:

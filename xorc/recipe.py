@@ -126,16 +126,11 @@ def _task(value: Any, _: Mapping[str, Any]) -> str:
 
 
 def _json_whole(minimum: int, maximum: int = INT_MAX) -> Callable[[Any], bool]:
-    return lambda value: isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= maximum
+    return lambda value: _validate.is_whole(value, minimum, maximum)
 
 
 def _json_positive(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(float(value)) and value > 0
-    except OverflowError:  # an int beyond float64: xorc never wrote it
-        return False
+    return _validate.is_finite_number(value) and value > 0
 
 
 @dataclass(frozen=True)
@@ -399,13 +394,18 @@ def differences(there: Recipe, here: Recipe) -> list[str]:
 def read_meta(
     meta: Mapping[str, Any],
     kept: str,
+    layout: Iterable[str],
     fail: Callable[[str], Exception],
     label: Callable[[str], str] = lambda key: f"its metadata's {key!r}",
 ) -> dict[str, Any]:
     """The options a file's metadata keeps (`kept`: "model" or "sweep"), by name, each a value xorc can have
     written: bounded as the API's checks bound it (no 400-digit lr, no check_every of 2**63). Else
     `fail`, naming the key (`label(key)` in the message). Null is "not known" where the option allows it.
-    The values are converted as the API converts them."""
+    The values are converted as the API converts them.
+
+    A key that is neither an option nor one of the format's `layout` keys is refused: a newer xorc
+    wrote it, for an option this one would train without.
+    """
     values = {}
     for option in OPTIONS:
         if not getattr(option, kept):
@@ -427,4 +427,7 @@ def read_meta(
             values[option.name] = option.check(value, {})  # as the API takes it (lr 1 is 1.0)
         except (TypeError, ValueError):
             raise fail(f"{label(option.name)} must be {wanted}, got {_validate.short(value)}") from None
+    unknown = sorted(set(meta) - set(layout) - set(values))
+    if unknown:
+        raise fail(f"its metadata holds a setting this xorc does not know, {unknown[0][:40]!r}: upgrade xorc")
     return values

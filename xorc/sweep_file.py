@@ -35,9 +35,9 @@ import numpy as np
 from . import _npz
 from ._files import write_atomically
 from ._learned import learned_flags
-from ._validate import SEED_MAX, short
+from ._validate import SEED_MAX, is_whole, short
 from .data import task_of
-from .recipe import OPTIONS, Recipe, read_meta
+from .recipe import Recipe, read_meta
 from .recipe import differences as recipe_differences
 
 FORMAT = "xorc sweep"
@@ -194,8 +194,17 @@ def _check_results(
         raise fail("learned_at says learned at the last step for a network whose final outputs have not")
 
 
-#: The metadata's keys of the layout, beside the recipe's options (``xorc.recipe``).
-_LAYOUT_KEYS = ("format", "format_version", "task", "shape", "rows", "n_seeds")
+#: The fields of the metadata beside the recipe's options (``xorc.recipe``, the ones it keeps "sweep").
+_FIELDS: dict[str, _npz.Field] = {
+    "shape": (
+        lambda v: isinstance(v, list) and len(v) == 3 and all(is_whole(n, 1, _SIZE_MAX) for n in v),
+        f"3 sizes from 1 to {_SIZE_MAX}",
+        False,
+    ),
+    "task": (lambda v: isinstance(v, str), "a string or null", True),
+    "rows": (lambda v: is_whole(v, 1, _SIZE_MAX), f"a whole number from 1 to {_SIZE_MAX}", False),
+    "n_seeds": (lambda v: is_whole(v, 0, SEED_MAX + 1), f"a whole number from 0 to {SEED_MAX + 1}", False),
+}
 
 
 def _meta(meta: dict[str, Any], fail: _npz.Fail) -> dict[str, Any]:
@@ -203,27 +212,12 @@ def _meta(meta: dict[str, Any], fail: _npz.Fail) -> dict[str, Any]:
     if meta.get("format") != FORMAT:
         raise fail("not an xorc sweep file (its metadata does not say so)")
     version: Any = meta.get("format_version")
-    if not _npz.whole(version, 1):
+    if not is_whole(version, 1):
         raise fail(f"its format_version must be a whole number >= 1, got {short(version)}")
     if version > FORMAT_VERSION:
         raise fail(f"format version {version} is newer than this xorc reads (up to {FORMAT_VERSION}); upgrade xorc")
-
-    def field(key: str, check: Any, wanted: str) -> None:
-        if key not in meta:
-            raise fail(f"its metadata has no {key!r}")
-        if not check(meta[key]):
-            raise fail(f"its metadata's {key!r} must be {wanted}, got {short(meta[key])}")
-
-    size = f"a whole number from 1 to {_SIZE_MAX}"
-    field("shape", lambda v: isinstance(v, list) and len(v) == 3 and all(_npz.whole(n, 1, _SIZE_MAX) for n in v), size)
-    field("task", lambda v: v is None or isinstance(v, str), "a string or null")
-    field("rows", lambda v: _npz.whole(v, 1, _SIZE_MAX), size)
-    field("n_seeds", lambda v: _npz.whole(v, 0, SEED_MAX + 1), f"a whole number from 0 to {SEED_MAX + 1}")
-    options = read_meta(meta, "sweep", fail)
-    known = {*_LAYOUT_KEYS, *(option.name for option in OPTIONS if option.sweep)}
-    unknown = sorted(set(meta) - known)
-    if unknown:
-        raise fail(f"its metadata holds a setting this xorc does not know, {unknown[0][:40]!r}: upgrade xorc")
+    _npz.check_fields(meta, _FIELDS, fail, lambda key: f"its metadata's {key!r}")
+    options = read_meta(meta, "sweep", ("format", "format_version", *_FIELDS), fail)
     return {**meta, "options": options}
 
 
