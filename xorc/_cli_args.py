@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from . import recipe
+from . import _flag_text, recipe
 from ._files import check_writable
 from .plotting import require_matplotlib
 
@@ -46,8 +46,8 @@ def flag_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 # The flags' whole numbers, for the flags outside the recipe too (--threads, --chunk-size, ...).
-count = flag_type(recipe.count)
-positive_count = flag_type(recipe.positive_count)
+count = flag_type(_flag_text.count)
+positive_count = flag_type(_flag_text.positive_count)
 
 
 def add_recipe_flags(parser: argparse.ArgumentParser, command: str) -> None:

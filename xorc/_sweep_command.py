@@ -28,11 +28,12 @@ from ._cli_args import (
     to_json,
 )
 from ._dask_cluster import CONNECT_SECONDS, require_dask
+from ._flag_text import on_off
 from ._signals import Interrupted
 from ._validate import SEED_MAX
 from .data import truth_table
 from .plotting import plot_sweep
-from .recipe import BY_NAME, SWEEP, on_off, options_of
+from .recipe import BY_NAME, SWEEP, options_of
 
 if TYPE_CHECKING:
     from .sweeps import SweepResult
