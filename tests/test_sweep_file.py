@@ -11,6 +11,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from npz_edits import archive_bytes, members, npy
 
 import installed
 import xorc
@@ -150,30 +151,11 @@ def test_compare_keeps_one_file_per_setting(tmp_path, capsys):
 # Damaged and foreign files: always a SweepFileError naming the file, never anything else.
 
 
-def archive_bytes(members):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def npy(array):
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=True)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
     path = tmp_path_factory.mktemp("good") / "s.npz"
     xorc.sweep(range(6), checkpoint=path, **RECIPE)
     return path.read_bytes()
-
-
-def members_of(data):
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
 def refused(tmp_path, data, words=None):
@@ -215,23 +197,23 @@ def write(path, data):
     "edit, words",
     [
         (lambda m: {**m, "extra.npy": npy([1])}, "unexpected member"),
-        (lambda m: {k: v for k, v in m.items() if k != "losses.npy"}, "'losses.npy' is missing"),
+        (lambda m: {k: v for k, v in m.items() if k != "losses.npy"}, "the array 'losses' is missing"),
         (lambda m: {k: v for k, v in m.items() if k != "meta.npy"}, "no 'meta' member"),
-        (lambda m: {**m, "outputs.npy": npy(np.array([None, 1], dtype=object))}, "cannot be read"),
+        (lambda m: {**m, "outputs.npy": npy(np.array([None, 1], dtype=object))}, "pickled"),
         (lambda m: {**m, "meta.npy": npy("{not json")}, "not valid JSON"),
-        (lambda m: {**m, "meta.npy": npy("[" * 100000 + "]" * 100000)}, "larger"),
+        (lambda m: {**m, "meta.npy": npy("[" * 100000 + "]" * 100000)}, "at most 65536 characters"),
         (lambda m: {**m, "meta.npy": npy("[" * 5000 + "]" * 5000)}, "not valid JSON"),
         (lambda m: {**m, "meta.npy": npy(json.dumps({"format": "xorc sweep", "format_version": 9}))}, "newer"),
         (lambda m: {**m, "seeds.npy": npy(np.array([5, 4, 3, 2, 1, 0]))}, "increasing"),
         (lambda m: {**m, "seeds.npy": npy(np.arange(6, dtype=np.int32))}, "int32"),
         (lambda m: {**m, "learned_at.npy": npy(np.full(6, 13, dtype=np.int64))}, "checked step"),
-        (lambda m: {**m, "outputs.npy": npy(np.zeros((6, 4, 1)))[:-8]}, "cannot be read"),
-        (lambda m: {**m, "losses.npy": npy(np.zeros(10**6))}, "larger"),
+        (lambda m: {**m, "outputs.npy": npy(np.zeros((6, 4, 1)))[:-8]}, "damaged"),
+        (lambda m: {**m, "losses.npy": npy(np.zeros(10**6))}, "expected"),
         (lambda m: {**m, "X.npy": npy(np.full((4, 2), np.nan))}, "NaN"),
     ],
 )
 def test_crafted_files(tmp_path, good, edit, words):
-    refused(tmp_path, archive_bytes(edit(members_of(good))), words)
+    refused(tmp_path, archive_bytes(edit(members(good))), words)
 
 
 def test_foreign_files(tmp_path):

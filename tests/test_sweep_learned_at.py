@@ -7,7 +7,8 @@ import pytest
 
 import xorc
 from xorc import _binding
-from xorc._sweep_chunks import DIVERGED, Recipe, train_chunk, train_networks
+from xorc._learned import DIVERGED
+from xorc._sweep_chunks import Recipe, train_chunk, train_networks
 from xorc.cli import main
 
 
@@ -88,7 +89,7 @@ def test_train_networks_checks_only_its_own_range():
         W1[index], W2[index] = net.W1, net.W2
     learned_at = np.full(len(seeds), -1, dtype=np.int64)
     learned_at[0] = 12345  # already learned: left alone
-    losses, outputs = train_networks(W1, W2, None, None, X, y, lr, first, count, check_every, learned_at)
+    losses, outputs = train_networks(W1, W2, None, None, X, y, {"lr": lr}, first, count, check_every, learned_at)
     assert learned_at[0] == 12345
     for index, seed in enumerate(seeds):
         net = xorc.train(seed=seed, steps=first + count, lr=lr, log_every=0)
@@ -110,7 +111,7 @@ def test_a_network_with_a_non_finite_loss_never_learned():
     # of 0.5, but such a network has not learned anything (issue 13, item 5).
     X, _ = xorc.truth_table("xor")
     y = np.array([[1e200], [-1e200], [1e200], [-1e200]])
-    recipe = Recipe(X=X, y=y, shape=(2, 3, 1), bias=False, lr=0.01, steps=3, dtype="float64", check_every=1)
+    recipe = Recipe(X=X, y=y, values=dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1))
     result = train_chunk(recipe, np.array([1, 2], dtype=np.int64))
     assert not np.all(np.isfinite(result.losses))
     diverged = int(np.sum(~np.isfinite(result.losses)))
@@ -130,7 +131,7 @@ def test_a_network_whose_weights_are_not_finite_never_learned(dtype):
     for level in range(_binding.simd_best() + 1):
         learned_at = np.full(2, -1, dtype=np.int64)
         losses, outputs = train_networks(
-            W1.copy(), W2.copy(), None, None, X, y, 0.01, 0, 0, 1, learned_at, level=level, finish=True
+            W1.copy(), W2.copy(), None, None, X, y, {"lr": 0.01}, 0, 0, 1, learned_at, level=level, finish=True
         )
         assert losses.tolist() == [0.0, 0.0] and not outputs.any()
         assert learned_at.tolist() == [DIVERGED, 0]

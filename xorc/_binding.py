@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _memory
+from ._cost import step_work
 
 
 def _missing_core(error: ModuleNotFoundError) -> ImportError:
@@ -358,7 +359,7 @@ def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> floa
 #: stores it where C writes the loss, so that C's write shows the call ran to its end.
 _NOT_RUN = -1.0
 
-#: Work units (see ``piece_steps``) in one piece of training: about 2 to 3 ms on the
+#: Work units (``_cost.step_work``) in one piece of training: about 2 to 3 ms on the
 #: 2-core machine of the README's Performance section, which does some 2.5 ns a unit.
 PIECE_UNITS = 1 << 20
 
@@ -366,15 +367,11 @@ PIECE_UNITS = 1 << 20
 def piece_steps(n: int, n_in: int, hidden_units: int, n_out: int) -> int:
     """How many steps of training on n rows make one piece of about PIECE_UNITS units of work.
 
-    A step costs about n · (n_in·hidden + hidden·n_out + hidden + n_out) units (the
-    multiply-adds of forward and backward and the sigmoids, per row) plus one per
-    weight (the update). Training runs in pieces of this many steps, so that the
-    main thread sees signals (Ctrl-C) between them within milliseconds; a piece is
-    at least one step, as C cannot stop inside one.
+    Training runs in pieces of this many steps, so that the main thread sees signals
+    (Ctrl-C) between them within milliseconds; a piece is at least one step, as C
+    cannot stop inside one.
     """
-    per_row = n_in * hidden_units + hidden_units * n_out + hidden_units + n_out
-    units = n * per_row + n_in * hidden_units + hidden_units * n_out
-    return max(1, PIECE_UNITS // units)
+    return max(1, PIECE_UNITS // step_work(n, n_in, hidden_units, n_out))
 
 
 class Trainer:

@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from typing import Any, NoReturn
 
+from . import _flag_text, recipe
 from ._files import check_writable
-from ._validate import DTYPES
-from .data import TASKS
 from .plotting import require_matplotlib
-
-#: The most hidden units the command trains (the API has no such limit): beyond it the
-#: weights alone take gigabytes, and a step seconds.
-HIDDEN_MAX = 100_000
-#: The largest whole number a flag takes (int64's, as the API's counts).
-INT_MAX = 2**63 - 1
 
 
 class UsageError(Exception):
@@ -37,62 +31,45 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def count(text: str) -> int:
-    """A flag's whole number >= 0: ASCII digits 0-9 only, the rule of every integer flag.
+def flag_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A text parser of ``xorc.recipe`` (ValueError with the reason) as an argparse type, whose
+    ArgumentTypeError argparse prints as it is, after the flag's name."""
 
-    (Python's int() would also take "٣", "1_0" or " 7 "; --seeds never did, and no flag does.)
-    """
-    if not (text.isascii() and text.isdigit()):
-        if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
-            raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
-        raise argparse.ArgumentTypeError(f"expected a whole number (digits 0-9), got {text!r}")
-    value = int(text[:20])  # (int() refuses over 4300 digits, and nothing here needs more than 19)
-    if len(text) > 19 or value > INT_MAX:
-        raise argparse.ArgumentTypeError(f"must be at most {INT_MAX}, got {text[:30]}{'...' if len(text) > 30 else ''}")
-    return value
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
 
-
-def positive_count(text: str) -> int:
-    """A flag's whole number >= 1."""
-    value = count(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
+    convert.__name__ = parse.__name__
+    return convert
 
 
-def hidden_units(text: str) -> int:
-    """--hidden: from 1 to HIDDEN_MAX."""
-    value = positive_count(text)
-    if value > HIDDEN_MAX:
-        raise argparse.ArgumentTypeError(f"must be at most {HIDDEN_MAX}, got {text}")
-    return value
+# The flags' whole numbers, for the flags outside the recipe too (--threads, --chunk-size, ...).
+count = flag_type(_flag_text.count)
+positive_count = flag_type(_flag_text.positive_count)
 
 
-def learning_rate(text: str) -> float:
-    """--lr: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (0 < value < float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0, got {text}")
-    return value
+def add_recipe_flags(parser: argparse.ArgumentParser, command: str) -> None:
+    """The flags of a training recipe for `command` (``recipe.TRAIN`` or ``recipe.SWEEP``), from the table."""
+    for option in recipe.options_of(command):
+        if option.parse is None:  # an on/off setting, off by default: the flag alone turns it on
+            parser.add_argument(option.flag, action="store_true", help=option.flag_help())
+        elif option.choices:  # argparse checks them, and lists them in the usage
+            parser.add_argument(option.flag, default=option.default, choices=option.choices, help=option.flag_help())
+        else:
+            parser.add_argument(
+                option.flag,
+                type=flag_type(option.parse),
+                default=option.default,
+                metavar=option.metavar,
+                help=option.flag_help(),
+            )
 
 
-def add_recipe_flags(parser: argparse.ArgumentParser, networks: str) -> None:
-    """The flags of a training recipe, as `train` and `sweep` share them."""
-    parser.add_argument("--task", default="xor", choices=TASKS, help="the truth table to learn (default: xor)")
-    parser.add_argument(
-        "--hidden", type=hidden_units, default=3, metavar="N", help=f"hidden units, at most {HIDDEN_MAX} (default: 3)"
-    )
-    parser.add_argument(
-        "--bias", action="store_true", help=f"give {networks} biases b1, b2 (the seed program has none; default: off)"
-    )
-    parser.add_argument("--lr", type=learning_rate, default=0.01, help="learning rate (default: 0.01)")
-    parser.add_argument(
-        "--steps", type=count, default=60000, metavar="N", help="gradient-descent steps (default: 60000)"
-    )
-    parser.add_argument("--dtype", default="float64", choices=DTYPES, help="precision (default: float64)")
+def recipe_values(args: argparse.Namespace, command: str) -> dict[str, Any]:
+    """The values of `command`'s options (``xorc.recipe``) on the parsed command line, by name."""
+    return {option.name: getattr(args, option.name) for option in recipe.options_of(command)}
 
 
 def check_output(flag: str, path: str) -> None:

@@ -13,43 +13,22 @@ is seen between two calls and a sweep stops within milliseconds when asked.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from . import _binding, _memory, _simd
+from ._learned import NOT_LEARNED
+from ._learned import on_target_side as on_target_side  # read from here too: the one definition of "learned"
 from .network import drawing_bytes, initial_weights, weight_count
+from .recipe import Recipe  # (also the name by which older code imports it from here)
 
-#: The work (multiply-adds, roughly) one call of train_networks may take: a few
-#: milliseconds on one core of lockstep training (about 5 ms at AVX2 for 64 networks
-#: of the seed recipe), so a stop flag is seen a few hundred times a second and the
-#: calls themselves cost well under 1% of the time.
+#: The work (``_cost.step_work`` units, times networks) one call of train_networks may take:
+#: a few milliseconds on one core of lockstep training, so a stop flag is seen a few hundred
+#: times a second and the calls themselves cost well under 1% of the time.
 PIECE_WORK = 2**23
-
-
-@dataclass(frozen=True, eq=False)
-class Recipe:
-    """Everything that decides a seed's result, small and picklable: sent with every chunk.
-
-    X (rows, n_in) and y (rows, n_out) are C-contiguous in `dtype`; lr is a finite
-    number > 0 that stays so in `dtype`. A network is checked for having learned the
-    table after 0, check_every, 2·check_every, ... steps and after the last step.
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    shape: tuple[int, int, int]  # (n_in, hidden, n_out)
-    bias: bool
-    lr: float
-    steps: int
-    dtype: str
-    check_every: int
-
-    def network_work(self) -> int:
-        """Roughly the multiply-adds of one training step of one network (forward and backward)."""
-        n_in, hidden, n_out = self.shape
-        return self.X.shape[0] * (n_in + 2 * n_out + 1) * hidden + 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,32 +48,6 @@ class StopFlag(Protocol):
     def is_set(self) -> bool: ...
 
 
-#: learned_at of a network that has not learned, and of one whose loss or weights stopped being
-#: finite (the core's XORC_NOT_LEARNED and XORC_DIVERGED).
-NOT_LEARNED = -1
-DIVERGED = -2
-
-
-def on_target_side(outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per network of outputs (batch, rows, n_out): is every output on the same side of 0.5 as its target?
-
-    (A NaN output is on neither side.) The core's own test, the one training applies.
-    """
-    return _binding.on_target(outputs, y)
-
-
-def learned_flags(outputs: np.ndarray, y: np.ndarray, learned_at: np.ndarray) -> np.ndarray:
-    """Per network of a finished training: every final output on its target's side of 0.5, and not
-    diverged (the core sets learned_at at the last step for a network on target, and DIVERGED for one
-    whose loss or weights are not finite)."""
-    return on_target_side(outputs, y) & (learned_at >= 0)
-
-
-def diverged_flags(losses: np.ndarray, learned_at: np.ndarray) -> np.ndarray:
-    """Per network: its loss or weights stopped being finite (files of 0.2 record only the loss)."""
-    return (learned_at == DIVERGED) | ~np.isfinite(losses)
-
-
 def chunk_bytes(recipe: Recipe, batch: int) -> int:
     """The bytes ``train_chunk`` holds at once for `batch` networks of `recipe`.
 
@@ -104,9 +57,7 @@ def chunk_bytes(recipe: Recipe, batch: int) -> int:
     the losses and the outputs, a few hundred bytes per network.
     """
     weights = weight_count(*recipe.shape, recipe.bias)
-    workspace = _binding.lockstep_workspace_len(
-        recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype), _simd.level()
-    )
+    workspace = _binding.lockstep_workspace_len(recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype), _simd.level())
     held = (batch * weights + recipe.X.size + recipe.y.size + workspace) * np.dtype(recipe.dtype).itemsize
     return held + drawing_bytes(weights, np.dtype(recipe.dtype))
 
@@ -159,7 +110,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     level = _simd.level()
     work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype, level)
     # A batch trains in whole vectors: a lone network costs as much as a few.
-    piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.network_work()))
+    piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.step_work()))
     if 0 < recipe.check_every < piece:
         piece -= piece % recipe.check_every  # pieces end on checked steps
     done = 0
@@ -169,7 +120,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
         count = min(piece, recipe.steps - done)
         finish = done + count == recipe.steps  # the last step is always checked
         losses, outputs = train_networks(
-            W1, W2, b1, b2, X, y, recipe.lr, done, count, recipe.check_every, learned_at,
+            W1, W2, b1, b2, X, y, recipe.values, done, count, recipe.check_every, learned_at,
             level=level, work=work, finish=finish,
         )  # fmt: skip
         done += count
@@ -187,7 +138,7 @@ def train_networks(
     b2: np.ndarray | None,
     X: np.ndarray,
     y: np.ndarray,
-    lr: float,
+    options: Mapping[str, Any],
     first_step: int,
     steps: int,
     check_every: int,
@@ -201,7 +152,8 @@ def train_networks(
 
     W1 (batch, n_in, hidden), W2 (batch, hidden, n_out), b1 (batch, hidden) and
     b2 (batch, n_out) or both None: C-contiguous, in the dtype of X (rows, n_in) and
-    y (rows, n_out). The networks stand at step `first_step`. learned_at, int64
+    y (rows, n_out). `options`: the recipe's options (``Recipe.values``: lr, ...), which
+    the binding hands to the core. The networks stand at step `first_step`. learned_at, int64
     (batch,), is updated in place: a network still at -1 gets the first step s in
     [first_step, first_step + steps) with s % check_every == 0 at which every output
     of the network as it stood after s steps was on its target's side of 0.5. With
@@ -220,7 +172,7 @@ def train_networks(
     if work is None:
         work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype, level)
     losses, outputs = _binding.train_lockstep(
-        W1, W2, b1, b2, X, y, lr, steps,
+        W1, W2, b1, b2, X, y, options["lr"], steps,
         first_step=first_step, check_every=check_every, learned_at=learned_at, level=level, work=work,
         finish=finish,
     )  # fmt: skip

@@ -10,7 +10,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Executor
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -22,17 +22,18 @@ from ._cli_args import (
     add_recipe_flags,
     check_output,
     check_plot,
-    count,
-    hidden_units,
-    learning_rate,
+    flag_type,
     positive_count,
+    recipe_values,
     to_json,
 )
 from ._dask_cluster import CONNECT_SECONDS, require_dask
+from ._flag_text import on_off
 from ._signals import Interrupted
-from ._validate import DTYPES, SEED_MAX
-from .data import TASKS, truth_table
+from ._validate import SEED_MAX
+from .data import truth_table
 from .plotting import plot_sweep
+from .recipe import BY_NAME, SWEEP, options_of
 
 if TYPE_CHECKING:
     from .sweeps import SweepResult
@@ -84,31 +85,10 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _on_off(text: str) -> bool:
-    words = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
-    try:
-        return words[text.lower()]
-    except KeyError:
-        raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}") from None
-
-
-def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
-    def choose(text: str) -> str:
-        if text not in choices:
-            raise argparse.ArgumentTypeError(f"expected one of {', '.join(choices)}, got {text!r}")
-        return text
-
-    return choose
-
-
-#: The settings --compare can vary, each with the parser of its values.
+#: The settings --compare can vary (``xorc.recipe``), each with the parser of its values
+#: (an on/off flag's values are on and off).
 COMPARABLE: dict[str, Callable[[str], Any]] = {
-    "hidden": hidden_units,
-    "bias": _on_off,
-    "lr": learning_rate,
-    "steps": count,
-    "dtype": _one_of(DTYPES),
-    "task": _one_of(TASKS),
+    option.name: flag_type(option.parse or on_off) for option in options_of(SWEEP) if option.compare
 }
 
 
@@ -144,7 +124,7 @@ def add_sweep_parser(commands: Any) -> None:
         metavar="A:B,...",
         help="the seeds: A:B for A to B-1, N, or a comma list of those, e.g. 0:1000 or 1,5,9 (default: 0:1000)",
     )
-    add_recipe_flags(run, "the networks")
+    add_recipe_flags(run, SWEEP)
     run.add_argument(
         "--threads", type=positive_count, default=None, metavar="N", help="worker threads (default: every core)"
     )
@@ -156,14 +136,6 @@ def add_sweep_parser(commands: Any) -> None:
         metavar="KEY=V1,V2",
         help="sweep every combination of these settings and print them side by side, e.g. "
         f"--compare hidden=3,5 bias=off,on (KEY: {', '.join(COMPARABLE)})",
-    )
-    run.add_argument(
-        "--check-every",
-        type=positive_count,
-        default=100,
-        metavar="N",
-        help="check every N steps (and at the last) whether each network has learned the table: "
-        "the steps to learn are counted in multiples of N (default: 100)",
     )
     run.add_argument(
         "--out",
@@ -240,11 +212,7 @@ class _Progress:
 
 
 def _describe(key: str, value: Any) -> str:
-    if key == "bias":
-        return "on" if value else "off"
-    if key == "lr":
-        return f"{value:g}"
-    return str(value)
+    return BY_NAME[key].describe(value)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -268,8 +236,7 @@ def _sweep(args: argparse.Namespace) -> int:
     repeated = {key for key in keys if keys.count(key) > 1}
     if repeated:
         raise UsageError(f"--compare: {', '.join(sorted(repeated))} given more than once")
-    base = {"task": args.task, "hidden": args.hidden, "bias": args.bias, "lr": args.lr, "steps": args.steps}
-    base["dtype"] = args.dtype
+    base = recipe_values(args, SWEEP)
     settings = [dict(zip(keys, values, strict=True)) for values in itertools.product(*(v for _, v in axes))]
 
     # Every setting is checked (and its checkpoint read) before any is trained; then all run as one sweep.
@@ -278,21 +245,9 @@ def _sweep(args: argparse.Namespace) -> int:
         recipe = {**base, **setting}
         X, y = truth_table(recipe["task"])
         out = None if args.out is None else _out_path(args.out, setting)
+        options = {name: value for name, value in recipe.items() if name != "task"}
         try:
-            jobs.append(
-                prepare(
-                    args.seeds,
-                    X,
-                    y,
-                    hidden=recipe["hidden"],
-                    bias=recipe["bias"],
-                    lr=recipe["lr"],
-                    steps=recipe["steps"],
-                    dtype=recipe["dtype"],
-                    check_every=args.check_every,
-                    checkpoint=out,
-                )
-            )
+            jobs.append(prepare(args.seeds, X, y, checkpoint=out, **options))
         except SweepFileError as error:
             raise RunError(f"--out: {error}") from None
         except (TypeError, ValueError) as error:
@@ -412,7 +367,9 @@ def _compare_table(
     keys: list[str], settings: list[dict[str, Any]], base: dict[str, Any], seeds_text: str, results: list[SweepResult]
 ) -> str:
     """The comparison: one row per setting, with its fraction learned, interval and median loss."""
-    fixed = ", ".join(f"{key} {_describe(key, value)}" for key, value in base.items() if key not in keys)
+    fixed = ", ".join(
+        f"{key} {_describe(key, value)}" for key, value in base.items() if key not in keys and BY_NAME[key].compare
+    )
     header = [*keys, "learned", "95% CI (Wilson)", "median loss", "median steps to learn"]
     rows = []
     for setting, result in zip(settings, results, strict=True):

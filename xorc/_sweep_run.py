@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ._sweep_chunks import ChunkResult, Recipe, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
+from ._sweep_chunks import ChunkResult, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
+from .recipe import Recipe
 
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
@@ -35,7 +36,7 @@ Progress = Callable[[int, int], Any]
 #: Seconds of work a remote chunk aims at, so that the executor's cost per chunk stays
 #: under 1% of it: Dask spends 1 to 5 ms of a worker's CPU on a chunk (bench/dask_sweep.py).
 REMOTE_CHUNK_SECONDS = 0.5
-#: Seconds per unit of Recipe.network_work() (a multiply-add, roughly) of lockstep training
+#: Seconds per unit of ``_cost.step_work`` (a multiply-add, roughly) of lockstep training
 #: on one core: the seed recipe's network-step (61 units) in about 25 ns at AVX2, 40 per µs.
 #: A slower worker (a lower SIMD level, a busy core) makes the chunks longer, never shorter.
 SECONDS_PER_WORK = 0.4e-9
@@ -116,7 +117,7 @@ def chunk_sizes(jobs: list[Job], workers: int | None) -> list[int]:
     balanced = math.ceil(missing / 16)
     sizes = []
     for job in jobs:
-        seconds_per_seed = max(job.recipe.steps, 1) * job.recipe.network_work() * SECONDS_PER_WORK
+        seconds_per_seed = max(job.recipe.steps, 1) * job.recipe.step_work() * SECONDS_PER_WORK
         wanted = math.ceil(REMOTE_CHUNK_SECONDS / seconds_per_seed / REMOTE_CHUNK_MULTIPLE) * REMOTE_CHUNK_MULTIPLE
         sizes.append(max(1, min(4096, wanted, balanced)))
     return sizes

@@ -64,6 +64,27 @@ def real_array(name: str, value: Any) -> np.ndarray:
     return array
 
 
+def is_whole(value: Any, minimum: int, maximum: int = 2**63 - 1) -> bool:
+    """A whole number (a Python int, not a bool) in [minimum, maximum]: a JSON value read from a file."""
+    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= maximum
+
+
+def is_finite_number(value: Any) -> bool:
+    """A finite real number (a Python int or float, not a bool; an int beyond float64 is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def short(value: Any) -> str:
+    """A value as a short single line, for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def finite(name: str, array: np.ndarray) -> None:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity")

@@ -23,8 +23,8 @@ from ._cli_args import (
     add_recipe_flags,
     check_output,
     check_plot,
-    count,
     one_line,
+    recipe_values,
     to_json,
 )
 from ._memory import BeyondMemoryError
@@ -33,6 +33,7 @@ from ._sweep_command import add_sweep_parser
 from .data import TASKS, truth_table
 from .network import DivergenceError, Network
 from .plotting import plot
+from .recipe import FIT, TRAIN, options_of
 from .training import progress_line
 
 
@@ -49,17 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sum of squared errors. The defaults reproduce the seed program: XOR, 2-3-1, "
         "lr 0.01, 60000 steps, seed 1234, float64.",
     )
-    add_recipe_flags(run, "the network")
-    run.add_argument(
-        "--seed", type=count, default=1234, help="seed of numpy's RandomState for the weights (default: 1234)"
-    )
-    run.add_argument(
-        "--log-every",
-        type=count,
-        default=10000,
-        metavar="N",
-        help="print the loss every N steps; 0 for the last step only (default: 10000)",
-    )
+    add_recipe_flags(run, TRAIN)
     run.add_argument("--quiet", action="store_true", help="print no progress lines")
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout (progress goes to stderr)")
     run.add_argument("--save", metavar="FILE", help="save the trained network to FILE (.npz), for xorc predict")
@@ -178,7 +169,8 @@ def _train_run(args: argparse.Namespace, done: _Done) -> int:
     try:
         # xorc.train's two steps, so that an interrupted run can say how far it came.
         net = done.net = Network.random(X.shape[1], args.hidden, y.shape[1], args.seed, args.dtype, args.bias)
-        net.fit(X, y, lr=args.lr, steps=args.steps, log_every=log_every, callback=report)
+        fit = {**recipe_values(args, FIT), "log_every": log_every}
+        net.fit(X, y, callback=report, **fit)
     except DivergenceError as error:
         raise RunError(str(error)) from None
     except (TypeError, ValueError) as error:
@@ -203,10 +195,7 @@ def _train_run(args: argparse.Namespace, done: _Done) -> int:
         result = {
             "task": args.task,
             "shape": list(net.shape),
-            "dtype": net.dtype.name,
-            "bias": net.bias,
-            "lr": args.lr,
-            "seed": args.seed,
+            **{option.name: getattr(args, option.name) for option in options_of(TRAIN) if option.model or option.sweep},
             "steps": step,
             "loss": loss,
             "inputs": X.tolist(),

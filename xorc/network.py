@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import sys
@@ -13,6 +14,7 @@ import numpy as np
 
 from . import _binding, _validate
 from .data import task_of
+from .recipe import DEFAULTS, FIT, arguments_of, check
 
 Callback = Callable[[int, float], Any]
 
@@ -23,12 +25,18 @@ class Settings:
 
     ``Network.random`` records the seed of the initial weights; ``fit`` records the
     learning rate of its last training and the truth table it trained on (its name
-    when X and y are exactly one of ``xorc.TASKS``, else None). Saved with the network.
+    when X and y are exactly one of ``xorc.TASKS``, else None). Saved with the network:
+    a field named as an option of ``xorc.recipe`` that model files keep is recorded by
+    ``fit`` (when fit takes it) and written and read by model files under the option's key.
     """
 
     task: str | None = None
     lr: float | None = None
     seed: int | None = None
+
+
+#: The fields of Settings: model files keep those of the recipe's options (``xorc.recipe``) by the same names.
+_SETTINGS = tuple(field.name for field in dataclasses.fields(Settings))
 
 
 class Network:
@@ -77,11 +85,11 @@ class Network:
     def random(
         cls,
         n_in: int = 2,
-        hidden: int = 3,
+        hidden: int = DEFAULTS["hidden"],
         n_out: int = 1,
-        seed: int = 1234,
-        dtype: Any = "float64",
-        bias: bool = False,
+        seed: int = DEFAULTS["seed"],
+        dtype: Any = DEFAULTS["dtype"],
+        bias: bool = DEFAULTS["bias"],
     ) -> Network:
         """Weights drawn as the seed program draws them.
 
@@ -169,9 +177,9 @@ class Network:
         self,
         X: Any,
         y: Any,
-        lr: float = 0.01,
-        steps: int = 60000,
-        log_every: int = 10000,
+        lr: float = DEFAULTS["lr"],
+        steps: int = DEFAULTS["steps"],
+        log_every: int = DEFAULTS["log_every"],
         callback: Callback | None = None,
     ) -> list[tuple[int, float]]:
         """Full-batch gradient descent on the SSE, in place; returns the history.
@@ -197,9 +205,8 @@ class Network:
         there to the weights of an uninterrupted run, bit for bit.
         """
         X, y = self._samples(X, y)
-        lr = _validate.learning_rate(lr, self.dtype)
-        steps = _validate.integer("steps", steps)
-        log_every = _validate.integer("log_every", log_every)
+        options = check(FIT, arguments_of(FIT, locals()), dtype=self.dtype)
+        lr, steps, log_every = options["lr"], options["steps"], options["log_every"]
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable, got {type(callback).__name__}")
         self._check_weights()
@@ -239,10 +246,10 @@ class Network:
                 while trainer.steps_done < next_point and math.isfinite(loss):
                     loss = trainer.run(min(piece, next_point - trainer.steps_done))
                     self.steps_trained = start + trainer.steps_done
-                    self.settings.lr, self.settings.task = lr, task
+                    self._record(options, task)
         except BaseException:
             if not before.restored:  # an interrupt: keep what C finished (a failure put the network back)
-                self._stopped(trainer, start, lr, task)
+                self._stopped(trainer, start, options, task)
             raise
         # The loss can stay finite while weights overflow (a saturated sigmoid hides them).
         if not all(np.all(np.isfinite(w)) for w in weights):
@@ -253,12 +260,19 @@ class Network:
             )
         return history
 
-    def _stopped(self, trainer: _binding.Trainer, start: int, lr: float, task: str | None) -> None:
+    def _record(self, options: dict[str, Any], task: str | None) -> None:
+        """Once a step of ``fit`` has run: the task and the options it trained with that ``settings`` has."""
+        self.settings.task = task
+        for name, value in options.items():
+            if name in _SETTINGS:
+                setattr(self.settings, name, value)
+
+    def _stopped(self, trainer: _binding.Trainer, start: int, options: dict[str, Any], task: str | None) -> None:
         """After an exception inside ``fit`` (Ctrl-C): count what C finished, end the history there."""
         trainer.settle()
         self.steps_trained = start + trainer.steps_done
         if trainer.steps_done:
-            self.settings.lr, self.settings.task = lr, task
+            self._record(options, task)
         if trainer.loss is not None and (not self.history or self.history[-1][0] != self.steps_trained):
             self.history.append((self.steps_trained, trainer.loss))
 
@@ -287,7 +301,7 @@ class _State:
         self.weights = [None if w is None else w.copy() for w in (net._W1, net._W2, net._b1, net._b2)]
         self.steps_trained = net.steps_trained
         self.history_length = len(net.history)
-        self.settings = (net.settings.task, net.settings.lr)
+        self.settings = dataclasses.replace(net.settings)
         self.restored = False
 
     def restore(self, net: Network) -> None:
@@ -297,7 +311,8 @@ class _State:
                 current[...] = saved  # in place: views handed out keep following the network
         net.steps_trained = self.steps_trained
         del net.history[self.history_length :]
-        net.settings.task, net.settings.lr = self.settings
+        for name in _SETTINGS:  # in place: the caller may hold net.settings
+            setattr(net.settings, name, getattr(self.settings, name))
 
 
 def _callback_says_stop(callback: Callback, step: int, loss: float, before: _State, net: Network) -> bool:

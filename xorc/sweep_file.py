@@ -26,18 +26,19 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
-import stat
 import zipfile
 from typing import Any, BinaryIO
 
 import numpy as np
 
+from . import _npz
 from ._files import write_atomically
-from ._sweep_chunks import Recipe
-from ._validate import DTYPES, SEED_MAX
+from ._learned import DIVERGED, NOT_LEARNED, on_target_side
+from ._validate import SEED_MAX, is_whole, short
 from .data import task_of
+from .recipe import Recipe, read_meta
+from .recipe import differences as recipe_differences
 
 FORMAT = "xorc sweep"
 #: The version of the layout written by this xorc; files with a higher one are refused.
@@ -45,13 +46,11 @@ FORMAT_VERSION = 1
 MEMBERS = ("meta", "X", "y", "seeds", "losses", "outputs", "learned_at")
 #: The date of every member: zip's earliest, so that the bytes do not depend on when they were written.
 _DATE = (1980, 1, 1, 0, 0, 0)
-#: The largest metadata member read (it holds a small JSON object).
-_META_MAX = 1 << 16
-#: An .npy header is at most this long (numpy pads it to 64 bytes; version 1 holds 65535).
-_HEADER_MAX = 65536 + 16
+#: The largest size (rows, n_in, hidden, n_out) a sweep file may declare.
+_SIZE_MAX = 2**31 - 1
 
 
-class SweepFileError(ValueError):
+class SweepFileError(_npz.FileError):
     """A sweep file that cannot be read, or that belongs to another recipe; the message names the file."""
 
 
@@ -78,19 +77,14 @@ def write(
 ) -> None:
     """Write a sweep file atomically: the results of `seeds` (any order; written in increasing order)."""
     order = np.argsort(seeds, kind="stable")
-    n_in, hidden, n_out = recipe.shape
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "task": task_of(recipe.X, recipe.y),
-        "shape": [n_in, hidden, n_out],
-        "bias": recipe.bias,
-        "lr": recipe.lr,
-        "steps": recipe.steps,
-        "dtype": recipe.dtype,
-        "check_every": recipe.check_every,
+        "shape": list(recipe.shape),
         "rows": int(recipe.X.shape[0]),
         "n_seeds": int(seeds.size),
+        **recipe.stored(),
     }
     arrays = {
         "meta": np.array(json.dumps(meta, sort_keys=True, allow_nan=False)),
@@ -124,52 +118,17 @@ def read(path: str | os.PathLike[str]) -> Contents:
     def fail(problem: str) -> SweepFileError:
         return SweepFileError(f"sweep file {name!r}: {problem}")
 
-    try:
-        mode = os.stat(name).st_mode
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except (OSError, ValueError) as error:
-        raise fail(f"cannot be read ({_detail(error)})") from None
-    if not stat.S_ISREG(mode):
-        raise fail("is a folder" if stat.S_ISDIR(mode) else "is not a regular file")
-    try:
-        with open(name, "rb") as file:
-            if file.read(4) != b"PK\x03\x04":
-                raise fail("not an xorc sweep file (it does not begin as a zip archive does)")
-            file.seek(0)
-            with zipfile.ZipFile(file) as archive:
-                return _read_archive(archive, fail)
-    except SweepFileError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
-        raise fail(f"damaged, not a readable zip archive ({_detail(error)})") from None
-    except OSError as error:
-        raise fail(f"cannot be read ({_detail(error)})") from None
+    with _npz.reading(name, fail) as file, _npz.archive_of(file, fail, "an xorc sweep file") as archive:
+        members = _npz.Members(archive, fail, MEMBERS, compressed=False)
+        if "meta" not in members:
+            raise fail("not an xorc sweep file (it has no 'meta' member)")
+        if members.unknown:
+            raise fail(f"not an xorc sweep file: unexpected member {members.unknown[0][:40]!r}")
+        return _read_contents(members, fail)
 
 
-def _read_archive(archive: zipfile.ZipFile, fail: Any) -> Contents:
-    infos = archive.infolist()
-    names = [info.filename for info in infos]
-    expected = [member + ".npy" for member in MEMBERS]
-    if len(set(names)) != len(names):
-        raise fail("damaged: a member appears twice in the archive")
-    if "meta.npy" not in names:
-        raise fail("not an xorc sweep file (it has no 'meta' member)")
-    unexpected = sorted(set(names) - set(expected))
-    if unexpected:
-        raise fail(f"not an xorc sweep file: unexpected member {unexpected[0][:40]!r}")
-    missing = [member for member in expected if member not in names]
-    if missing:
-        raise fail(f"damaged: the member {missing[0]!r} is missing")
-    by_name = {info.filename: info for info in infos}
-    for info in infos:
-        if info.compress_type != zipfile.ZIP_STORED:
-            raise fail(f"the member {info.filename!r} is compressed; xorc writes sweep files uncompressed")
-
-    raw_meta = _read_member(archive, by_name["meta.npy"], fail, _META_MAX)
-    if raw_meta.shape != () or raw_meta.dtype.kind != "U":
-        raise fail(f"'meta' must be a single string, got {raw_meta.dtype} {raw_meta.shape}")
-    meta = _meta(str(raw_meta[()]), fail)
+def _read_contents(members: _npz.Members, fail: _npz.Fail) -> Contents:
+    meta = _meta(members.read_meta(), fail)
     n_in, hidden, n_out = meta["shape"]
     rows, n = meta["rows"], meta["n_seeds"]
     dtype = np.dtype(meta["dtype"])
@@ -181,14 +140,7 @@ def _read_archive(archive: zipfile.ZipFile, fail: Any) -> Contents:
         "outputs": (dtype, (n, rows, n_out)),
         "learned_at": (np.dtype(np.int64), (n,)),
     }
-    arrays = {}
-    for member, (kind, shape) in layout.items():
-        limit = math.prod(shape) * kind.itemsize + _HEADER_MAX
-        array = _read_member(archive, by_name[member + ".npy"], fail, limit)
-        if array.dtype != kind or array.shape != shape:
-            raise fail(f"{member} has {array.dtype} {array.shape}, expected {kind} {shape}")
-        arrays[member] = array
-
+    arrays = {member: members.read(member, dtype=kind, shape=shape) for member, (kind, shape) in layout.items()}
     X, y, seeds, learned_at = arrays["X"], arrays["y"], arrays["seeds"], arrays["learned_at"]
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
         raise fail("X or y contains NaN or infinity")
@@ -196,91 +148,79 @@ def _read_archive(archive: zipfile.ZipFile, fail: Any) -> Contents:
         raise fail("y contains 0.5, which no sweep trains on")
     if n and (seeds[0] < 0 or seeds[-1] > SEED_MAX or np.any(np.diff(seeds) <= 0)):
         raise fail(f"its seeds must be increasing and lie in [0, {SEED_MAX}]")
-    steps, check_every = meta["steps"], meta["check_every"]
-    checked = (learned_at == -1) | ((learned_at >= 0) & (learned_at % check_every == 0)) | (learned_at == steps)
-    if not np.all(checked & (learned_at <= steps)):
-        raise fail("learned_at holds a step that is not a checked step of the recipe")
-    recipe = Recipe(
-        X=X,
-        y=y,
-        shape=(n_in, hidden, n_out),
-        bias=meta["bias"],
-        lr=meta["lr"],
-        steps=steps,
-        dtype=dtype.name,
-        check_every=check_every,
-    )
+    try:
+        recipe = Recipe.checked(X, y, {**meta["options"], "hidden": hidden})
+    except (TypeError, ValueError) as error:
+        raise fail(f"its metadata holds a recipe xorc does not sweep ({error})") from None
     if task_of(X, y) != meta["task"]:
         raise fail(f"its task {meta['task']!r} does not match its X and y")
+    _check_results(recipe, arrays["losses"], arrays["outputs"], learned_at, fail)
     return Contents(recipe, seeds, arrays["losses"], arrays["outputs"], learned_at)
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, fail: Any, limit: int) -> np.ndarray:
-    """One .npy member, its declared size checked against `limit` before anything is read."""
-    if info.file_size > limit:
-        raise fail(f"the member {info.filename!r} is larger ({info.file_size} bytes) than its shape allows")
-    try:
-        data = archive.read(info)
-        return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
-    except Exception as error:
-        # A bad CRC, a truncated member, a broken .npy header, an object array (refused, never unpickled).
-        raise fail(f"damaged: the member {info.filename!r} cannot be read ({_detail(error)})") from None
+def _check_results(
+    recipe: Recipe, losses: np.ndarray, outputs: np.ndarray, learned_at: np.ndarray, fail: _npz.Fail
+) -> None:
+    """The results are what training the recipe can produce, each and together.
+
+    Each: an output is a sigmoid's, in [0, 1] (or NaN, when training diverged); a loss is
+    a sum of squares, ≥ 0 (or NaN or +inf). Together: a finite loss is the SSE of the
+    outputs against y, within the rounding of its sum in the recipe's dtype; learned_at
+    is a checked step, NOT_LEARNED or DIVERGED; never a step when the loss is not finite;
+    the last step only when the final outputs are on their targets' side
+    (``on_target_side``), and never NOT_LEARNED when they are and the loss is finite.
+    """
+    steps, check_every = recipe.steps, recipe.check_every
+    unlearned = (learned_at == NOT_LEARNED) | (learned_at == DIVERGED)
+    checked = unlearned | ((learned_at >= 0) & (learned_at % check_every == 0)) | (learned_at == steps)
+    if not np.all(checked & (learned_at <= steps)):
+        raise fail("learned_at holds a step that is not a checked step of the recipe")
+    if np.any((outputs < 0) | (outputs > 1)):
+        raise fail("its outputs hold a value outside [0, 1], which no sigmoid gives")
+    if np.any((losses < 0) | (losses == -np.inf)):
+        raise fail("its losses hold a negative value, but a sum of squares is ≥ 0")
+    finite = np.isfinite(losses)
+    with np.errstate(invalid="ignore", over="ignore"):
+        sse = np.sum((recipe.y.astype(np.float64) - outputs.astype(np.float64)) ** 2, axis=(1, 2))
+    # The core sums rows·n_out squares in the dtype: each operation rounds by at most one eps.
+    terms = recipe.y.size
+    eps, tiny = np.finfo(recipe.dtype).eps, np.finfo(recipe.dtype).tiny
+    if not np.all(np.abs(losses[finite] - sse[finite]) <= 4 * (terms + 2) * (eps * sse[finite] + tiny)):
+        raise fail("its losses are not the sums of squared errors of its outputs against y")
+    on_target = on_target_side(outputs, recipe.y)
+    if np.any(~finite & ~unlearned):
+        raise fail("learned_at holds a step for a network whose loss is not finite, which never learned")
+    if np.any(on_target & finite & (learned_at == NOT_LEARNED)):
+        raise fail("learned_at says never for a network whose final outputs have learned the table")
+    if np.any(~(on_target & finite) & (learned_at == steps)):
+        raise fail("learned_at says learned at the last step for a network whose final outputs have not")
 
 
-def _meta(text: str, fail: Any) -> dict[str, Any]:
-    """The metadata, parsed and checked field by field."""
-    try:
-        meta = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise fail(f"its metadata is not valid JSON ({_detail(error)})") from None
-    if not isinstance(meta, dict):
-        raise fail("its metadata is not a JSON object")
+#: The fields of the metadata beside the recipe's options (``xorc.recipe``, the ones it keeps "sweep").
+_FIELDS: dict[str, _npz.Field] = {
+    "shape": (
+        lambda v: isinstance(v, list) and len(v) == 3 and all(is_whole(n, 1, _SIZE_MAX) for n in v),
+        f"3 sizes from 1 to {_SIZE_MAX}",
+        False,
+    ),
+    "task": (lambda v: isinstance(v, str), "a string or null", True),
+    "rows": (lambda v: is_whole(v, 1, _SIZE_MAX), f"a whole number from 1 to {_SIZE_MAX}", False),
+    "n_seeds": (lambda v: is_whole(v, 0, SEED_MAX + 1), f"a whole number from 0 to {SEED_MAX + 1}", False),
+}
+
+
+def _meta(meta: dict[str, Any], fail: _npz.Fail) -> dict[str, Any]:
+    """The metadata checked key by key: the layout's here, the recipe's options by the table."""
     if meta.get("format") != FORMAT:
         raise fail("not an xorc sweep file (its metadata does not say so)")
     version: Any = meta.get("format_version")
-    if not _whole(version, 1):
-        raise fail(f"its format_version must be a whole number >= 1, got {version!r}")
+    if not is_whole(version, 1):
+        raise fail(f"its format_version must be a whole number >= 1, got {short(version)}")
     if version > FORMAT_VERSION:
         raise fail(f"format version {version} is newer than this xorc reads (up to {FORMAT_VERSION}); upgrade xorc")
-
-    def field(key: str, check: Any, wanted: str) -> None:
-        if key not in meta:
-            raise fail(f"its metadata has no {key!r}")
-        if not check(meta[key]):
-            raise fail(f"its metadata's {key!r} must be {wanted}, got {_short(meta[key])}")
-
-    field("shape", lambda v: isinstance(v, list) and len(v) == 3 and all(_whole(n, 1) for n in v), "3 sizes >= 1")
-    field("dtype", lambda v: isinstance(v, str) and v in DTYPES, " or ".join(DTYPES))
-    field("bias", lambda v: isinstance(v, bool), "true or false")
-    field("task", lambda v: v is None or isinstance(v, str), "a string or null")
-    field("lr", lambda v: _number(v) and v > 0, "a number > 0")
-    field("steps", lambda v: _whole(v, 0), "a whole number >= 0")
-    field("check_every", lambda v: _whole(v, 1), "a whole number >= 1")
-    field("rows", lambda v: _whole(v, 1), "a whole number >= 1")
-    field("n_seeds", lambda v: _whole(v, 0) and v <= SEED_MAX + 1, "a whole number of seeds")
-    if not all(size < 2**31 for size in (*meta["shape"], meta["rows"])):
-        raise fail("its metadata's sizes are out of range")
-    meta["lr"] = float(meta["lr"])
-    return meta
-
-
-def _whole(value: Any, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _detail(error: BaseException) -> str:
-    """An exception as a short single line: its type and the start of its message."""
-    text = " ".join(f"{type(error).__name__}: {error}".split())
-    return text if len(text) <= 150 else text[:147] + "..."
+    _npz.check_fields(meta, _FIELDS, fail, lambda key: f"its metadata's {key!r}")
+    options = read_meta(meta, "sweep", ("format", "format_version", *_FIELDS), fail)
+    return {**meta, "options": options}
 
 
 def differences(there: Recipe, here: Recipe) -> list[str]:
@@ -294,10 +234,4 @@ def differences(there: Recipe, here: Recipe) -> list[str]:
             a, b = getattr(there, name), getattr(here, name)
             if a.shape != b.shape or a.dtype != b.dtype or a.tobytes() != b.tobytes():
                 found.append(f"{name} differs" + (" (another truth table)" if task_there != task_here else ""))
-    if there.shape != here.shape:
-        found.append(f"shape {'-'.join(map(str, there.shape))} there, {'-'.join(map(str, here.shape))} here")
-    for key in ("bias", "lr", "steps", "dtype", "check_every"):
-        a, b = getattr(there, key), getattr(here, key)
-        if a != b:
-            found.append(f"{key} {a} there, {b} here")
-    return found
+    return found + recipe_differences(there, here)

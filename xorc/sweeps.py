@@ -31,9 +31,11 @@ from typing import Any
 import numpy as np
 
 from . import _binding, _validate, sweep_file
-from ._sweep_chunks import Recipe, learned_flags, refuse_chunks_beyond_memory
+from ._learned import learned_flags
+from ._sweep_chunks import refuse_chunks_beyond_memory
 from ._sweep_run import Job, Progress, SweepInterrupted, run
 from ._validate import SEED_MAX
+from .recipe import BY_NAME, DEFAULTS, SWEEP, Recipe, arguments_of
 from .sweep_file import SweepFileError
 
 __all__ = ["SweepFileError", "SweepInterrupted", "SweepResult", "load_sweep", "sweep", "wilson_interval"]
@@ -79,19 +81,33 @@ class SweepResult:
     outputs: np.ndarray  # (n, rows, n_out), in the sweep's dtype
     learned: np.ndarray  # (n,) bool
     learned_at: np.ndarray  # (n,) int64
-    inputs: np.ndarray  # (rows, n_in), the X the networks were trained on
-    targets: np.ndarray  # (rows, n_out), the y the networks were trained on
-    shape: tuple[int, int, int]  # (n_in, hidden, n_out)
-    bias: bool
-    lr: float
-    steps: int
-    dtype: str
-    check_every: int
+    recipe: Recipe  # X, y and the options (hidden, bias, lr, steps, dtype, check_every, ...): result.lr reads it
     threads: int  # local worker threads; 0 when an executor ran the chunks, or read from a file
     executor: str  # the executor's type when one was given, else ""
     seconds: float | None  # wall-clock time of the sweep; None for a result read from a file
     resumed: int  # seeds whose results came from the checkpoint file, not trained in this run
     simd: str  # the SIMD level(s) the networks were trained at, e.g. "avx2" ("" for a result read from a file)
+
+    def __getattr__(self, name: str) -> Any:
+        """The recipe's options as attributes: result.lr, result.steps, result.check_every, ..."""
+        if name in BY_NAME and "recipe" in self.__dict__:
+            return getattr(self.__dict__["recipe"], name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def inputs(self) -> np.ndarray:
+        """(rows, n_in): the X the networks were trained on."""
+        return self.recipe.X
+
+    @property
+    def targets(self) -> np.ndarray:
+        """(rows, n_out): the y the networks were trained on."""
+        return self.recipe.y
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(n_in, hidden, n_out)."""
+        return self.recipe.shape
 
     def __len__(self) -> int:
         return int(self.seeds.size)
@@ -139,9 +155,7 @@ class SweepResult:
 
     def settings(self) -> str:
         """The recipe in words, e.g. ``2-3-1, no biases, lr 0.01, 60000 steps, float64``."""
-        n_in, hidden, n_out = self.shape
-        biases = "biases" if self.bias else "no biases"
-        return f"{n_in}-{hidden}-{n_out}, {biases}, lr {self.lr:g}, {self.steps} steps, {self.dtype}"
+        return self.recipe.settings()
 
     def summary(self) -> str:
         """A few lines for people: the recipe, the fraction learned with its interval, steps to learn, losses, time."""
@@ -172,14 +186,9 @@ class SweepResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready values."""
-        n_in, hidden, n_out = self.shape
         return {
-            "shape": [n_in, hidden, n_out],
-            "bias": self.bias,
-            "lr": self.lr,
-            "steps": self.steps,
-            "dtype": self.dtype,
-            "check_every": self.check_every,
+            "shape": list(self.shape),
+            **self.recipe.stored(),
             "n_seeds": len(self),
             "n_learned": self.n_learned,
             "fraction_learned": self.fraction_learned,
@@ -271,12 +280,12 @@ def sweep(
     X: Any = None,
     y: Any = None,
     *,
-    hidden: int = 3,
-    bias: bool = False,
-    lr: float = 0.01,
-    steps: int = 60000,
-    dtype: Any = "float64",
-    check_every: int = 100,
+    hidden: int = DEFAULTS["hidden"],
+    bias: bool = DEFAULTS["bias"],
+    lr: float = DEFAULTS["lr"],
+    steps: int = DEFAULTS["steps"],
+    dtype: Any = DEFAULTS["dtype"],
+    check_every: int = DEFAULTS["check_every"],
     threads: int | None = None,
     executor: Executor | None = None,
     chunk_size: int | None = None,
@@ -320,18 +329,7 @@ def sweep(
     train at once, need more than the memory this process can have (the machine's, or its
     container's limit).
     """
-    job = prepare(
-        seeds,
-        X,
-        y,
-        hidden=hidden,
-        bias=bias,
-        lr=lr,
-        steps=steps,
-        dtype=dtype,
-        check_every=check_every,
-        checkpoint=checkpoint,
-    )
+    job = prepare(seeds, X, y, checkpoint=checkpoint, **arguments_of(SWEEP, locals()))
     return run_jobs(
         [job],
         threads=threads,
@@ -347,34 +345,22 @@ def prepare(
     X: Any = None,
     y: Any = None,
     *,
-    hidden: int = 3,
-    bias: bool = False,
-    lr: float = 0.01,
-    steps: int = 60000,
-    dtype: Any = "float64",
-    check_every: int = 100,
     checkpoint: str | os.PathLike[str] | None = None,
+    **options: Any,
 ) -> Job:
     """One recipe's sweep, its arguments checked and its checkpoint (if any) read, ready for run_jobs.
 
-    Every error a user can cause is raised here, before any training: so a grid of
-    recipes (``xorc sweep --compare``) is prepared whole before it runs.
+    `options`: ``xorc.sweep``'s options by name (``xorc.recipe``), the table's default for
+    any not given. Every error a user can cause is raised here, before any
+    training: so a grid of recipes (``xorc sweep --compare``) is prepared whole before it runs.
     """
     seed_array = check_seeds(seeds)
-    dtype = _validate.dtype(dtype)
+    dtype = _validate.dtype(options.get("dtype", DEFAULTS["dtype"]))
     X, y = _validate.training_data(X, y, dtype)
     if np.any(y == 0.5):
         raise ValueError("y must not contain 0.5: a network learns a target by ending on its side of 0.5")
-    recipe = Recipe(
-        X=_frozen(X),
-        y=_frozen(y),  # X and y may be the caller's own arrays: copies, never their flags
-        shape=(X.shape[1], _validate.integer("hidden", hidden, minimum=1), y.shape[1]),
-        bias=_validate.flag("bias", bias),
-        lr=_validate.learning_rate(lr, dtype),
-        steps=_validate.integer("steps", steps),
-        dtype=dtype.name,
-        check_every=_validate.integer("check_every", check_every, minimum=1),
-    )
+    # X and y may be the caller's own arrays: copies, never their flags.
+    recipe = Recipe.checked(_frozen(X), _frozen(y), options)
     _binding.lockstep_workspace_len(X.shape[0], *recipe.shape, dtype)  # names hidden if it cannot be
     refuse_chunks_beyond_memory([(recipe, 1)])  # one network, before the checkpoint is read (run checks the threads)
     job = Job.new(recipe, seed_array)
@@ -459,14 +445,7 @@ def _result(job: Job, *, threads: int, executor: str, seconds: float | None, res
         outputs=job.outputs,
         learned=learned,
         learned_at=job.learned_at,
-        inputs=recipe.X,
-        targets=recipe.y,
-        shape=recipe.shape,
-        bias=recipe.bias,
-        lr=recipe.lr,
-        steps=recipe.steps,
-        dtype=recipe.dtype,
-        check_every=recipe.check_every,
+        recipe=recipe,
         threads=threads,
         executor=executor,
         seconds=seconds,

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import _validate
 from .network import Callback, Network
+from .recipe import DEFAULTS, FIT, TRAIN, arguments_of, check, options_of
 
 
 def progress_line(step: int, loss: float) -> str:
@@ -18,15 +19,15 @@ def train(
     X: Any = None,
     y: Any = None,
     *,
-    hidden: int = 3,
-    lr: float = 0.01,
-    steps: int = 60000,
-    seed: int = 1234,
-    dtype: Any = "float64",
-    log_every: int = 10000,
+    hidden: int = DEFAULTS["hidden"],
+    lr: float = DEFAULTS["lr"],
+    steps: int = DEFAULTS["steps"],
+    seed: int = DEFAULTS["seed"],
+    dtype: Any = DEFAULTS["dtype"],
+    log_every: int = DEFAULTS["log_every"],
     callback: Callback | None = None,
     verbose: bool = False,
-    bias: bool = False,
+    bias: bool = DEFAULTS["bias"],
 ) -> Network:
     """Train a fresh network on (X, y) and return it; the defaults are the seed program.
 
@@ -38,6 +39,7 @@ def train(
     network is lost with it: to keep an interrupted run's network, make it with
     ``Network.random`` and train it with ``fit``.
     """
+    options = check(TRAIN, arguments_of(TRAIN, locals()))  # every option, before any work
     dtype = _validate.dtype(dtype)
     X, y = _validate.training_data(X, y, dtype)
     if callback is not None and not callable(callback):
@@ -49,5 +51,5 @@ def train(
             print(progress_line(step, loss), file=sys.stdout, flush=True)
         return callback(step, loss) if callback is not None else None
 
-    net.fit(X, y, lr=lr, steps=steps, log_every=log_every, callback=report)
+    net.fit(X, y, callback=report, **{option.name: options[option.name] for option in options_of(FIT)})
     return net
