@@ -502,8 +502,8 @@ def train_lockstep(
     bit as ``train`` trains it alone. learned_at, int64 (batch,), is updated as
     ``xorc_train_lockstep_*`` documents (first_step places the checks; with `finish`,
     the networks after the last step are checked too, and a network whose loss or
-    weights are not finite gets -1); it may be None when check_every is 0. losses (batch,) and outputs (batch, rows, n_out) are
-    in the batch's dtype.
+    weights are not finite gets XORC_DIVERGED); it may be None when check_every is 0.
+    losses (batch,) and outputs (batch, rows, n_out) are in the batch's dtype.
     """
     kind = _precision("W1", W1)
     _biases(b1, b2)
