@@ -48,13 +48,13 @@ def test_train_plot_without_matplotlib_exits_1_before_training(monkeypatch, tmp_
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
     assert captured.err.startswith("xorc: error: --plot: ")
-    assert 'pip install "xorc[plot]"' in captured.err
+    assert 'pip install "xorc-trainer[plot]"' in captured.err
     assert not out.exists()
 
 
 def test_plot_without_matplotlib_raises_import_error_naming_the_extra(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r'pip install "xorc\[plot\]"'):
+    with pytest.raises(ImportError, match=r'pip install "xorc-trainer\[plot\]"'):
         xorc.plot(xorc.Network.random(), tmp_path / "out.png")
     assert os.listdir(tmp_path) == []
 

@@ -27,6 +27,7 @@ from ._cli_args import (
     one_line,
     to_json,
 )
+from ._distribution import install_line
 from ._memory import BeyondMemoryError
 from ._signals import Interrupted, report, sigterm_raises
 from ._sweep_command import add_sweep_parser
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--plot",
         metavar="PNG",
-        help='draw the loss curve and the decision surface to PNG (needs pip install "xorc[plot]")',
+        help=f"draw the loss curve and the decision surface to PNG (needs {install_line('plot')})",
     )
     run.set_defaults(handler=_train)
 

@@ -1,7 +1,7 @@
 """Pictures: what a network learned (its loss curve beside its decision surface) and what a
 sweep found (histograms of its final losses beside the fraction learned against steps), each in one PNG.
 
-Needs matplotlib, the optional extra ``pip install "xorc[plot]"``. matplotlib is
+Needs matplotlib, the optional extra ``pip install "xorc-trainer[plot]"``. matplotlib is
 imported only when a picture is drawn, never by ``import xorc``, and only through
 its object-oriented interface (a ``Figure`` on an Agg canvas): pyplot, the global
 backend and the global style are left alone.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from ._distribution import install_line
 from ._files import write_atomically
 from .data import TASKS, truth_table
 from .network import Network
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from .sweeps import SweepResult
 
-INSTALL = 'pip install "xorc[plot]"'
+INSTALL = install_line("plot")
 
 #: Points per side of the grid the decision surface is evaluated on.
 GRID = 201
