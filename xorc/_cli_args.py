@@ -86,7 +86,7 @@ def add_recipe_flags(parser: argparse.ArgumentParser, networks: str) -> None:
         "--hidden", type=hidden_units, default=3, metavar="N", help=f"hidden units, at most {HIDDEN_MAX} (default: 3)"
     )
     parser.add_argument(
-        "--bias", action="store_true", help=f"give {networks} biases b1, b2 (the seed program has none; default: off)"
+        "--bias", action="store_true", help=f"give {networks} biases b1, b2 (the post's program has none; default: off)"
     )
     parser.add_argument("--lr", type=learning_rate, default=0.01, help="learning rate (default: 0.01)")
     parser.add_argument(
