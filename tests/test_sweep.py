@@ -364,7 +364,7 @@ def test_plot_without_matplotlib_fails_before_the_sweep(capsys, tmp_path, monkey
     assert not os.listdir(tmp_path)
     from xorc.plotting import plot_sweep
 
-    with pytest.raises(ImportError, match="xorc\\[plot\\]"):
+    with pytest.raises(ImportError, match="xorc-trainer\\[plot\\]"):
         plot_sweep(xorc.sweep([1], steps=1), tmp_path / "y.png")
 
 
