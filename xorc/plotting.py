@@ -334,7 +334,7 @@ def sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
         axis.set_xscale("log")
         axis.xaxis.set_major_locator(ticker.LogLocator(base=10, subs=labelled))
         axis.xaxis.set_major_formatter(ticker.FuncFormatter(_plain_number))
-        axis.xaxis.set_minor_locator(ticker.LogLocator(base=10, subs=np.arange(1.0, 10.0)))
+        axis.xaxis.set_minor_locator(ticker.LogLocator(base=10, subs=[float(k) for k in range(1, 10)]))
         axis.xaxis.set_minor_formatter(ticker.NullFormatter())
         axis.set_ylabel("seeds")
         axis.set_title(
@@ -394,14 +394,14 @@ def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[s
     if max(run.steps for run in runs) >= 10000:
         axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda step, _: f"{step / 1000:g}k" if step else "0"))
     axes.grid(True, alpha=0.3)
-    legend = axes.legend(loc="best", fontsize=9, alignment="left", framealpha=0.9)
+    note = None
     if crossed_back:
         networks = "network" if crossed_back == 1 else "networks"
-        legend.set_title(
+        note = (
             f"{crossed_back} {networks} learned, then crossed back\nover 0.5. A curve counts each from its\n"
-            "first time, so it can end above the share\nlearned at the end (in brackets).",
-            prop={"size": 9},
+            "first time, so it can end above the share\nlearned at the end (in brackets)."
         )
+    axes.legend(loc="best", fontsize=9, alignment="left", framealpha=0.9, title=note, title_fontsize=9)
 
 
 def _differences(names: Sequence[str]) -> list[str]:
