@@ -24,7 +24,6 @@ def test_installed_under_the_distribution_name():
 
 
 def test_install_line_names_the_distribution_and_its_extra():
-    assert install_line() == "pip install xorc-trainer"
     assert install_line("plot") == 'pip install "xorc-trainer[plot]"'
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 DISTRIBUTION = "xorc-trainer"
 
 
-def install_line(extra: str | None = None) -> str:
-    """The pip command a message tells the user to run: ``pip install "xorc-trainer[plot]"``."""
-    if extra is None:
-        return f"pip install {DISTRIBUTION}"
+def install_line(extra: str) -> str:
+    """The pip command that installs xorc with `extra`, as messages show it: ``pip install "xorc-trainer[plot]"``."""
     return f'pip install "{DISTRIBUTION}[{extra}]"'
