@@ -202,9 +202,9 @@ def short_sweeps():
 
 
 def test_sweep_histograms_label_one_two_five_times_powers_of_ten_on_every_panel(matplotlib, short_sweeps):
-    from xorc.plotting import sweep_figure
+    from xorc.plotting import _sweep_figure
 
-    figure = drawn(sweep_figure(short_sweeps, ["off", "on"]))
+    figure = drawn(_sweep_figure(short_sweeps, ["off", "on"]))
     _, histograms = panels(figure)
     assert len(histograms) == 2
     texts = []
@@ -223,9 +223,9 @@ def test_sweep_histograms_label_one_two_five_times_powers_of_ten_on_every_panel(
 def test_sweep_curves_never_take_the_learned_or_not_learned_colours(matplotlib, short_sweeps):
     from matplotlib.colors import to_hex
 
-    from xorc.plotting import sweep_figure
+    from xorc.plotting import _sweep_figure
 
-    figure = drawn(sweep_figure(short_sweeps, ["off", "on"]))
+    figure = drawn(_sweep_figure(short_sweeps, ["off", "on"]))
     curves, histograms = panels(figure)
     bar_colours = {to_hex(patch.get_facecolor()) for axes in histograms for patch in axes.patches}
     curve_colours = [to_hex(line.get_color()) for line in curves.lines]
@@ -240,17 +240,17 @@ def test_sweep_curves_never_take_the_learned_or_not_learned_colours(matplotlib, 
 def test_sweep_picture_has_a_title_and_explains_a_curve_above_the_fraction_learned(matplotlib, short_sweeps):
     import dataclasses
 
-    from xorc.plotting import sweep_figure
+    from xorc.plotting import _sweep_figure
 
     run = short_sweeps[0]
-    assert figure_title(drawn(sweep_figure([run], ["xor, seeds 0:48: the recipe"]))) != ""
+    assert figure_title(drawn(_sweep_figure([run], ["xor, seeds 0:48: the recipe"]))) != ""
     # Two networks that had learned at a check and ended on the wrong side of 0.5: the
     # curve (counted from learned_at) ends above the fraction learned at the end.
     learners = np.flatnonzero(run.learned)[:2]
     learned = run.learned.copy()
     learned[learners] = False
     crossed = dataclasses.replace(run, learned=learned)
-    figure = drawn(sweep_figure([crossed], ["xor, seeds 0:48: the recipe"]))
+    figure = drawn(_sweep_figure([crossed], ["xor, seeds 0:48: the recipe"]))
     curve_end = 100 * np.mean(crossed.learned_at >= 0)
     at_the_end = 100 * crossed.n_learned / len(crossed)
     curves, (histogram,) = panels(figure)
@@ -268,10 +268,10 @@ def figure_title(figure):
 
 @pytest.mark.parametrize("seed, scale", [(12, "linear"), (1234, "log")])  # seed 12 does not learn in 60000 steps
 def test_loss_axis_reads_in_plain_numbers(matplotlib, seed, scale):
-    from xorc.plotting import network_figure
+    from xorc.plotting import _network_figure
 
     net = xorc.train(seed=seed, log_every=500)
-    axes = drawn(network_figure(net, np.array(net.history))).axes[0]
+    axes = drawn(_network_figure(net, np.array(net.history))).axes[0]
     assert axes.get_yscale() == scale
     labels = shown_labels(axes.yaxis)
     assert len(labels) >= 2
@@ -280,13 +280,13 @@ def test_loss_axis_reads_in_plain_numbers(matplotlib, seed, scale):
 
 
 def test_parity3_value_labels_are_clear_of_the_target_markers(matplotlib):
-    from xorc.plotting import network_figure
+    from xorc.plotting import _network_figure
 
     net = xorc.train(*xorc.truth_table("parity3"), hidden=6, lr=0.5, steps=20000, bias=True)
     X, y = xorc.truth_table("parity3")
     outputs = net.predict(X)[:, 0]
     assert np.all(np.abs(outputs - y[:, 0]) < 0.05)  # bars near their targets: where labels met the markers
-    figure = drawn(network_figure(net, np.array(net.history)))
+    figure = drawn(_network_figure(net, np.array(net.history)))
     axes = figure.axes[1]
     renderer = figure.canvas.get_renderer()
     labels = [text for text in axes.texts if text.get_text()]

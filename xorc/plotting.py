@@ -59,7 +59,7 @@ def plot(net: Network, path: str | os.PathLike[str], history: Sequence[tuple[int
         raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
     points = _history(net.history if history is None else history)
     require_matplotlib()
-    _write_png(network_figure(net, points), path)
+    _write_png(_network_figure(net, points), path)
 
 
 def _write_png(figure: Figure, path: str | os.PathLike[str]) -> None:
@@ -71,7 +71,7 @@ def _write_png(figure: Figure, path: str | os.PathLike[str]) -> None:
     write_atomically(path, write)
 
 
-def network_figure(net: Network, points: np.ndarray) -> Figure:
+def _network_figure(net: Network, points: np.ndarray) -> Figure:
     """The Figure that ``plot`` saves: the loss curve of `points`, (step, loss) rows, beside what `net` computes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -277,10 +277,10 @@ def plot_sweep(
         labels = [run.settings() for run in runs]
     elif len(labels) != len(runs):
         raise ValueError(f"labels has {len(labels)} entries for {len(runs)} results")
-    _write_png(sweep_figure(runs, labels), path)
+    _write_png(_sweep_figure(runs, labels), path)
 
 
-def sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
+def _sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
     """The Figure that ``plot_sweep`` saves, for one or more results and their panel titles."""
     from matplotlib import ticker
     from matplotlib.backends.backend_agg import FigureCanvasAgg
