@@ -2,7 +2,7 @@
 
     python bench/dask_sweep.py [--seeds 2000] [--steps 20000] [--repeat 1] [--quick]
 
-Needs the dask extra (pip install "xorc[dask]"). Every figure is measured in this
+Needs the dask extra (pip install "xorc-trainer[dask]", or -e ".[dask]" in a clone). Every figure is measured in this
 run, on this machine, against the local sweep measured in the same run; the clusters
 are LocalClusters of worker processes with one thread each, on 127.0.0.1.
 

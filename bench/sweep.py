@@ -1,10 +1,10 @@
 """xorc.sweep: its own throughput, and one table against the same sweep written with JAX, numba and numpy.
 
-Rerun the measurements of issue 10 (JAX and numba rows need ``pip install -e ".[bench]"``;
+Rerun the measurements of docs/performance.md (JAX and numba rows need ``pip install -e ".[bench]"``;
 without them those rows are skipped with a note):
 
-    python bench/sweep.py --seeds 10000 --steps 60000 --repeat 1 --no-scaling --dtypes float64   # the issue's job
-    python bench/sweep.py --seeds 2000 --steps 20000 --repeat 3 --no-scaling                     # the README's table
+    python bench/sweep.py --seeds 10000 --steps 60000 --repeat 1 --no-scaling --dtypes float64   # the 10,000-seed sweep
+    python bench/sweep.py --seeds 2000 --steps 20000 --repeat 3 --no-scaling                     # both precisions
 
     python bench/sweep.py [--seeds 300] [--steps 60000] [--repeat 2] [--threads N]
                           [--peers jax,numba,numpy] [--dtypes float64,float32] [--numpy-steps 2000]
@@ -117,7 +117,7 @@ def scaling(args: argparse.Namespace) -> None:
     print(f"{'2 threads / 1 thread':<44}{rate_two / rate_one:10.2f} x  (target >= 1.8)")
     print(f"{'1 thread / bare C':<44}{c_work * rate_one:10.3f}    (1.000 = no overhead at all)")
     best = max(rate_one, rate_two)
-    print(f"{'10,000 seeds, extrapolated':<44}{10_000 / best:10.1f} s  (target <= 10 s, issue 10)")
+    print(f"{'10,000 seeds, extrapolated':<44}{10_000 / best:10.1f} s  (target <= 10 s)")
     if args.full:
         result = xorc.sweep(range(10_000), steps=args.steps)
         print(f"{f'10,000 seeds, measured ({result.threads} threads)':<44}{result.seconds:10.1f} s")

@@ -80,7 +80,6 @@ def test_flags(capsys):
         (["train", "--task", "xr"], "--task: invalid choice"),
         (["train", "--dtype", "float16"], "--dtype: invalid choice"),
         (["train", "--bogus"], "unrecognized arguments: --bogus"),
-        ([], "the following arguments are required: COMMAND"),
     ],
 )
 def test_bad_values_exit_2_with_one_line(capsys, argv, words):
@@ -89,6 +88,24 @@ def test_bad_values_exit_2_with_one_line(capsys, argv, words):
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and captured.err.startswith("xorc: error: ")
     assert words in captured.err
+
+
+def test_no_command_prints_the_usage_with_each_command_and_exits_2(capsys):
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("usage: xorc ")
+    lines = captured.err.splitlines()
+    for command in ("train", "predict", "sweep"):
+        # each command on a line of its own, followed by what it does
+        line = next((line for line in lines if line.split()[:1] == [command]), None)
+        assert line is not None and len(line.split()) > 3, (command, captured.err)
+    assert "the post's program" in captured.err and "seed program" not in captured.err
+
+
+def test_bare_command_exits_2_without_traceback(tmp_path):
+    run = installed.run(["-m", "xorc"], tmp_path)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith("usage: xorc ") and "Traceback" not in run.stderr
 
 
 def test_help_documents_every_flag(capsys):

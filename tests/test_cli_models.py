@@ -191,7 +191,7 @@ def test_save_and_help_flags_documented(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     text = capsys.readouterr().out
-    assert "--save" in text and "--plot" in text and 'pip install "xorc[plot]"' in text
+    assert "--save" in text and "--plot" in text and 'pip install "xorc-trainer[plot]"' in text
     with pytest.raises(SystemExit):
         main(["predict", "--help"])
     text = capsys.readouterr().out

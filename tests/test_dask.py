@@ -25,7 +25,7 @@ import xorc
 from xorc.cli import main
 
 needs_dask = pytest.mark.skipif(
-    importlib.util.find_spec("distributed") is None, reason='needs the dask extra: pip install "xorc[dask]"'
+    importlib.util.find_spec("distributed") is None, reason='needs the dask extra: pip install "xorc-trainer[dask]"'
 )
 RECIPE = {"steps": 1500, "lr": 0.5, "check_every": 50}
 #: The seeds, out of order: results must come back in the caller's order.
@@ -71,7 +71,10 @@ def test_scheduler_without_the_extra_names_it(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     line = one_error_line(captured.err)
-    assert line.startswith("xorc: error: --scheduler needs dask.distributed") and 'pip install "xorc[dask]"' in line
+    assert (
+        line.startswith("xorc: error: --scheduler needs dask.distributed")
+        and 'pip install "xorc-trainer[dask]"' in line
+    )
 
 
 def test_threads_and_scheduler_together_is_a_usage_error(capsys):

@@ -48,13 +48,13 @@ def test_train_plot_without_matplotlib_exits_1_before_training(monkeypatch, tmp_
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
     assert captured.err.startswith("xorc: error: --plot: ")
-    assert 'pip install "xorc[plot]"' in captured.err
+    assert 'pip install "xorc-trainer[plot]"' in captured.err
     assert not out.exists()
 
 
 def test_plot_without_matplotlib_raises_import_error_naming_the_extra(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r'pip install "xorc\[plot\]"'):
+    with pytest.raises(ImportError, match=r'pip install "xorc-trainer\[plot\]"'):
         xorc.plot(xorc.Network.random(), tmp_path / "out.png")
     assert os.listdir(tmp_path) == []
 
@@ -167,3 +167,131 @@ def test_train_plot_progress_lines_stay_at_log_every(matplotlib, tmp_path, capsy
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[1] for line in lines if line.startswith("step")] == ["0", "3000", "6000", "7000"]
     assert lines[-1] == f"picture saved to {tmp_path / 'p.png'}"
+
+
+# What the pictures show, read from their Figures (drawn, so that tick labels are final)
+
+
+def drawn(figure):
+    figure.canvas.draw()
+    return figure
+
+
+def shown_labels(axis):
+    """The tick labels a reader sees on a matplotlib Axis: (value, text), inside its view, text not empty."""
+    low, high = sorted(axis.get_view_interval())
+    ticks = [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+    return [
+        (tick.get_loc(), tick.label1.get_text())
+        for tick in ticks
+        if tick.label1.get_visible() and tick.label1.get_text() and low <= tick.get_loc() <= high
+    ]
+
+
+def panels(figure):
+    """(the learning curves' axes, the histograms' axes): the histograms are the log-scaled ones."""
+    histograms = [axes for axes in figure.axes if axes.get_xscale() == "log"]
+    (curves,) = [axes for axes in figure.axes if axes.get_xscale() != "log"]
+    return curves, histograms
+
+
+@pytest.fixture(scope="module")
+def short_sweeps():
+    """Two recipes whose networks partly learned (20000 steps: about a fifth, and most with biases)."""
+    return [xorc.sweep(range(48), steps=20000, threads=1, bias=bias) for bias in (False, True)]
+
+
+def test_sweep_histograms_label_one_two_five_times_powers_of_ten_on_every_panel(matplotlib, short_sweeps):
+    from xorc.plotting import _sweep_figure
+
+    figure = drawn(_sweep_figure(short_sweeps, ["off", "on"]))
+    _, histograms = panels(figure)
+    assert len(histograms) == 2
+    texts = []
+    for axes in histograms:
+        labels = shown_labels(axes.xaxis)
+        for x, text in labels:
+            value = float(text)  # plain numbers: no 10^k or ×
+            assert value == pytest.approx(x, rel=1e-9)
+            mantissa = value / 10 ** np.floor(np.log10(value) + 1e-12)
+            assert min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-9, text
+        assert any(text in ("0.1", "1", "0.01", "0.001") for _, text in labels)  # a power of ten among them
+        texts.append([text for _, text in labels])
+    assert texts[0] == texts[1]  # every panel reads the same axis
+
+
+def test_sweep_curves_never_take_the_learned_or_not_learned_colours(matplotlib, short_sweeps):
+    from matplotlib.colors import to_hex
+
+    from xorc.plotting import _sweep_figure
+
+    figure = drawn(_sweep_figure(short_sweeps, ["off", "on"]))
+    curves, histograms = panels(figure)
+    bar_colours = {to_hex(patch.get_facecolor()) for axes in histograms for patch in axes.patches}
+    curve_colours = [to_hex(line.get_color()) for line in curves.lines]
+    assert len(bar_colours) == 2 and len(curve_colours) == 2 and len(set(curve_colours)) == 2
+    assert not bar_colours & set(curve_colours)
+    for axes, colour in zip(histograms, curve_colours, strict=True):
+        # each panel's legend shows its curve's colour, so a panel and its curve are matched at a glance
+        legend_lines = [to_hex(line.get_color()) for line in axes.get_legend().get_lines()]
+        assert colour in legend_lines
+
+
+def test_sweep_picture_has_a_title_and_explains_a_curve_above_the_fraction_learned(matplotlib, short_sweeps):
+    import dataclasses
+
+    from xorc.plotting import _sweep_figure
+
+    run = short_sweeps[0]
+    assert figure_title(drawn(_sweep_figure([run], ["xor, seeds 0:48: the recipe"]))) != ""
+    # Two networks that had learned at a check and ended on the wrong side of 0.5: the
+    # curve (counted from learned_at) ends above the fraction learned at the end.
+    learners = np.flatnonzero(run.learned)[:2]
+    learned = run.learned.copy()
+    learned[learners] = False
+    crossed = dataclasses.replace(run, learned=learned)
+    figure = drawn(_sweep_figure([crossed], ["xor, seeds 0:48: the recipe"]))
+    curve_end = 100 * np.mean(crossed.learned_at >= 0)
+    at_the_end = 100 * crossed.n_learned / len(crossed)
+    curves, (histogram,) = panels(figure)
+    legend = curves.get_legend()
+    (entry,) = [text.get_text() for text in legend.get_texts()]
+    assert f"{curve_end:.1f}%" in entry and f"{at_the_end:.1f}% at the end" in entry
+    assert "2 networks learned, then crossed back" in legend.get_title().get_text()
+    assert f"{at_the_end:.1f}%" in histogram.get_title()  # the histogram's title, the same number
+    assert "xor, seeds 0:48" in figure_title(figure)
+
+
+def figure_title(figure):
+    return figure.get_suptitle()
+
+
+@pytest.mark.parametrize("seed, scale", [(12, "linear"), (1234, "log")])  # seed 12 does not learn in 60000 steps
+def test_loss_axis_reads_in_plain_numbers(matplotlib, seed, scale):
+    from xorc.plotting import _network_figure
+
+    net = xorc.train(seed=seed, log_every=500)
+    axes = drawn(_network_figure(net, np.array(net.history))).axes[0]
+    assert axes.get_yscale() == scale
+    labels = shown_labels(axes.yaxis)
+    assert len(labels) >= 2
+    for y, text in labels:
+        assert float(text) == pytest.approx(y, rel=1e-6), text  # "1.02", "0.1": no 1.02×10^0, no mathtext
+
+
+def test_parity3_value_labels_are_clear_of_the_target_markers(matplotlib):
+    from xorc.plotting import _network_figure
+
+    net = xorc.train(*xorc.truth_table("parity3"), hidden=6, lr=0.5, steps=20000, bias=True)
+    X, y = xorc.truth_table("parity3")
+    outputs = net.predict(X)[:, 0]
+    assert np.all(np.abs(outputs - y[:, 0]) < 0.05)  # bars near their targets: where labels met the markers
+    figure = drawn(_network_figure(net, np.array(net.history)))
+    axes = figure.axes[1]
+    renderer = figure.canvas.get_renderer()
+    labels = [text for text in axes.texts if text.get_text()]
+    assert [text.get_text() for text in labels] == [f"{value:.2f}" for value in outputs]
+    for row, (label, target) in enumerate(zip(labels, y[:, 0], strict=True)):
+        box = label.get_window_extent(renderer)
+        _, marker_y = axes.transData.transform((row, target))
+        assert not box.y0 - 2 <= marker_y <= box.y1 + 2, (row, label.get_text())  # 2 px: half the marker's line

@@ -360,11 +360,11 @@ def test_plot_without_matplotlib_fails_before_the_sweep(capsys, tmp_path, monkey
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     status, out, err = run(capsys, "--seeds", "0:100000", "--plot", str(tmp_path / "x.png"))
     assert status == 1 and out == ""
-    assert err.count("\n") == 1 and 'pip install "xorc[plot]"' in err
+    assert err.count("\n") == 1 and 'pip install "xorc-trainer[plot]"' in err
     assert not os.listdir(tmp_path)
     from xorc.plotting import plot_sweep
 
-    with pytest.raises(ImportError, match="xorc\\[plot\\]"):
+    with pytest.raises(ImportError, match="xorc-trainer\\[plot\\]"):
         plot_sweep(xorc.sweep([1], steps=1), tmp_path / "y.png")
 
 

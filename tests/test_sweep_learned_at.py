@@ -182,11 +182,11 @@ def test_the_picture_draws_the_learning_curves(tmp_path):
     pytest.importorskip("matplotlib")
     from matplotlib.figure import Figure
 
-    from xorc.plotting import _learning_curves, plot_sweep
+    from xorc.plotting import SETTING_COLOURS, _learning_curves, plot_sweep
 
     results = [xorc.sweep(range(30), lr=0.5, steps=900, check_every=30, bias=bias) for bias in (False, True)]
     axes = Figure().subplots()
-    _learning_curves(axes, results, ["off", "on"])
+    _learning_curves(axes, results, ["off", "on"], SETTING_COLOURS[:2])
     assert len(axes.lines) == 2
     for line, result in zip(axes.lines, results, strict=True):
         steps = result.learning_curve()[0]

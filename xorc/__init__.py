@@ -1,7 +1,7 @@
 """xorc: a small, exact and fast trainer for the classic XOR neural network.
 
 >>> import xorc
->>> net = xorc.train()          # the seed program: 2-3-1, lr 0.01, 60000 steps
+>>> net = xorc.train()          # the post's program: 2-3-1, lr 0.01, 60000 steps
 >>> net.predict(xorc.truth_table("xor")[0])
 >>> net.save("xor.npz"); xorc.load("xor.npz")   # a model file, loaded back bit for bit
 >>> xorc.plot(net, "xor.png")   # loss curve and decision surface (needs xorc[plot])

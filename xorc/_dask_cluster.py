@@ -23,8 +23,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, InvalidStateError
 from typing import Any
 
+from ._distribution import install_line
+
 #: What a user without the extra must install.
-INSTALL = 'pip install "xorc[dask]"'
+INSTALL = install_line("dask")
 #: Seconds to wait for the scheduler before giving up (the command's --connect-timeout default).
 CONNECT_SECONDS = 10.0
 #: Seconds to wait for the client to close (the scheduler may be gone by then).

@@ -28,6 +28,7 @@ from ._cli_args import (
     to_json,
 )
 from ._dask_cluster import CONNECT_SECONDS, require_dask
+from ._distribution import install_line
 from ._flag_text import on_off
 from ._signals import Interrupted
 from ._validate import SEED_MAX
@@ -153,8 +154,8 @@ def add_sweep_parser(commands: Any) -> None:
     run.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help='run the chunks on the Dask cluster of this scheduler (needs pip install "xorc[dask]" here and '
-        "xorc on every worker); the results are the same as on this machine",
+        help=f"run the chunks on the Dask cluster of this scheduler (needs {install_line('dask')} here and "
+        "on every worker); the results are the same as on this machine",
     )
     run.add_argument(
         "--connect-timeout",
@@ -340,7 +341,7 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
 def _why(error: BaseException) -> str:
     """An exception from a cluster, on one line; a worker without xorc says so."""
     if isinstance(error, ModuleNotFoundError) and error.name == "xorc":
-        return "a worker has no xorc: pip install xorc on every worker"
+        return f"a worker has no xorc: {install_line('dask')} on every worker"
     if isinstance(error, CancelledError):
         return "its chunks were cancelled: the scheduler went away or was restarted"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -27,6 +27,7 @@ from ._cli_args import (
     recipe_values,
     to_json,
 )
+from ._distribution import install_line
 from ._memory import BeyondMemoryError
 from ._signals import Interrupted, report, sigterm_raises
 from ._sweep_command import add_sweep_parser
@@ -45,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "train",
-        help="train a network (the defaults are the blog post's program)",
+        help="train a network (the defaults are the post's program)",
         description="Train a network on a truth table by full-batch gradient descent on the "
-        "sum of squared errors. The defaults reproduce the seed program: XOR, 2-3-1, "
+        "sum of squared errors. The defaults reproduce the post's program: XOR, 2-3-1, "
         "lr 0.01, 60000 steps, seed 1234, float64.",
     )
     add_recipe_flags(run, TRAIN)
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--plot",
         metavar="PNG",
-        help='draw the loss curve and the decision surface to PNG (needs pip install "xorc[plot]")',
+        help=f"draw the loss curve and the decision surface to PNG (needs {install_line('plot')})",
     )
     run.set_defaults(handler=_train)
 
@@ -309,9 +310,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        # `xorc` alone: a person meeting the command gets its usage, the commands with a line
+        # each, rather than an error about a missing argument; the status is still a usage error's.
+        parser.print_help(sys.stderr)
+        return 2
     args = None
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
         if sys.stdout is None:  # started with stdout closed (`>&-`): the output would be lost
             raise RunError("standard output is closed; redirect it (to /dev/null to discard the output)")
         status = args.handler(args)

@@ -1,4 +1,4 @@
-"""Truth tables to learn: the seed program's XOR and its relatives."""
+"""Truth tables to learn: the post's program's XOR and its relatives."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def truth_table(name: str = "xor") -> tuple[np.ndarray, np.ndarray]:
     """The inputs X (rows, n_in) and targets y (rows, 1), as float64 arrays.
 
     The two-input tables ("xor", "and", "or", "nand", "nor", "xnor") list their
-    rows in the seed program's order: (1,0), (0,0), (0,1), (1,1). "parity3" has
+    rows in the post's program's order: (1,0), (0,0), (0,1), (1,1). "parity3" has
     the eight rows of three inputs in binary counting order, 000 to 111, with
     target 1 where an odd number of inputs is 1.
     """

@@ -43,7 +43,7 @@ class Network:
     """A two-layer sigmoid network: out = sigmoid(sigmoid(X·W1 + b1)·W2 + b2).
 
     W1 has shape (n_in, hidden) and W2 (hidden, n_out); the biases b1 (hidden,)
-    and b2 (n_out,) are optional (the seed program has none). The weights' dtype,
+    and b2 (n_out,) are optional (the post's program has none). The weights' dtype,
     float32 or float64, is the precision every computation runs in. The network
     owns copies of the arrays it is given; its attributes are read-only views
     that follow training.
@@ -91,7 +91,7 @@ class Network:
         dtype: Any = DEFAULTS["dtype"],
         bias: bool = DEFAULTS["bias"],
     ) -> Network:
-        """Weights drawn as the seed program draws them.
+        """Weights drawn as the post's program draws them.
 
         W1 = RandomState(seed).uniform(-1, 1, (n_in, hidden)), then W2 from the same
         generator with shape (hidden, n_out), then (with bias=True) b1 and b2 the same
@@ -368,7 +368,7 @@ def initial_weights(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """(W1, W2, b1, b2) as ``RandomState(seed).uniform(-1, 1, ...)`` draws them, cast to `dtype`.
 
-    The one definition of the seed program's initialisation, used by ``Network.random``
+    The one definition of the post's program's initialisation, used by ``Network.random``
     and ``xorc.sweep``: W1, then W2, then (with bias) b1 and b2, cut in that order from
     one stream. The core draws the stream (``xorc_random_uniform_d``, numpy's
     MT19937 bit for bit): importing numpy.random would cost more start-up time than

@@ -1,7 +1,7 @@
 """Pictures: what a network learned (its loss curve beside its decision surface) and what a
 sweep found (histograms of its final losses beside the fraction learned against steps), each in one PNG.
 
-Needs matplotlib, the optional extra ``pip install "xorc[plot]"``. matplotlib is
+Needs matplotlib, the optional extra ``pip install "xorc-trainer[plot]"``. matplotlib is
 imported only when a picture is drawn, never by ``import xorc``, and only through
 its object-oriented interface (a ``Figure`` on an Agg canvas): pyplot, the global
 backend and the global style are left alone.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from ._distribution import install_line
 from ._files import write_atomically
 from .data import TASKS, truth_table
 from .network import Network
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from .sweeps import SweepResult
 
-INSTALL = 'pip install "xorc[plot]"'
+INSTALL = install_line("plot")
 
 #: Points per side of the grid the decision surface is evaluated on.
 GRID = 201
@@ -58,6 +59,20 @@ def plot(net: Network, path: str | os.PathLike[str], history: Sequence[tuple[int
         raise TypeError(f"path must be a str or path-like, got {type(path).__name__}")
     points = _history(net.history if history is None else history)
     require_matplotlib()
+    _write_png(_network_figure(net, points), path)
+
+
+def _write_png(figure: Figure, path: str | os.PathLike[str]) -> None:
+    """Save `figure` to `path` as a PNG, whole or not at all (written atomically)."""
+
+    def write(file: BinaryIO) -> None:
+        figure.savefig(file, format="png")
+
+    write_atomically(path, write)
+
+
+def _network_figure(net: Network, points: np.ndarray) -> Figure:
+    """The Figure that ``plot`` saves: the loss curve of `points`, (step, loss) rows, beside what `net` computes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -77,11 +92,7 @@ def plot(net: Network, path: str | os.PathLike[str], history: Sequence[tuple[int
             right_axes,
             f"No decision surface: the network has {n_in} inputs\n(drawn for 2 inputs) and its truth table is unknown.",
         )
-
-    def write(file: BinaryIO) -> None:
-        figure.savefig(file, format="png")
-
-    write_atomically(path, write)
+    return figure
 
 
 def _history(history: Any) -> np.ndarray:
@@ -110,21 +121,33 @@ def _title(net: Network) -> str:
 
 
 def _loss_curve(axes: Axes, points: np.ndarray) -> None:
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter, ScalarFormatter
 
     axes.set_title("Training loss")
     axes.set_xlabel("step")
-    axes.set_ylabel("loss (sum of squared errors, log scale)")
     positive = points[points[:, 1] > 0] if len(points) else points
     if len(positive) == 0:
+        axes.set_ylabel("loss (sum of squared errors)")
         _note(axes, "No training history to draw.")
         return
     steps, losses = positive[:, 0], positive[:, 1]
     marker = "o" if len(positive) <= 30 else None
     axes.plot(steps, losses, color="tab:blue", linewidth=2, marker=marker)
-    axes.set_yscale("log")
+    decades = np.log10(losses.max() / losses.min())
+    if decades >= 1:
+        # A loss that fell by a factor of 10 or more reads best on a log scale, labelled in
+        # plain numbers (1, 0.5, 0.2, 0.1 ...; past two decades the powers of ten only).
+        axes.set_ylabel("loss (sum of squared errors, log scale)")
+        axes.set_yscale("log")
+        axes.yaxis.set_major_formatter(FuncFormatter(_plain_number))
+        axes.yaxis.set_minor_formatter(FuncFormatter(_label_twos_and_fives) if decades < 2 else NullFormatter())
+        axes.grid(True, which="minor", alpha=0.15)
+    else:
+        # A loss that barely moved (a network that did not learn): on a log scale its few
+        # ticks would read 1.14×10^0, 1.12×10^0 ...; a linear axis reads 1.12, 1.13 ...
+        axes.set_ylabel("loss (sum of squared errors)")
+        axes.yaxis.set_major_formatter(ScalarFormatter(useOffset=False))
     axes.grid(True, which="major", alpha=0.4)
-    axes.grid(True, which="minor", alpha=0.15)
     axes.plot(steps[-1:], losses[-1:], "o", color="tab:blue")
     axes.text(
         0.97,
@@ -197,9 +220,15 @@ def _row_outputs(axes: Axes, net: Network, task: str) -> None:
     outputs = net.predict(X)[:, 0].astype(np.float64)
     rows = np.arange(len(X))
     colours = ["tab:red" if target > 0.5 else "tab:blue" for target in y[:, 0]]
-    bars = axes.bar(rows, outputs, color=colours, alpha=0.85)
-    axes.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
+    axes.bar(rows, outputs, color=colours, alpha=0.85)
     axes.scatter(rows, y[:, 0], marker="_", s=500, color="black", linewidths=2.5, zorder=3)
+    for row, output, target in zip(rows, outputs, y[:, 0], strict=True):
+        # Above the bar, or above the target marker where the bar reaches near it, so the
+        # marker never hides the value.
+        top = max(output, target) if abs(output - target) < 0.12 else output
+        axes.annotate(
+            f"{output:.2f}", (row, top), xytext=(0, 5), textcoords="offset points", ha="center", va="bottom", fontsize=8
+        )
     axes.axhline(0.5, color="0.3", linestyle="--", linewidth=1)
     axes.set_xticks(rows, ["".join(f"{v:g}" for v in row) for row in X])
     axes.set_ylim(-0.05, 1.3)
@@ -221,6 +250,12 @@ def _note(axes: Axes, text: str) -> None:
     axes.set_yticks([])
 
 
+#: Learned and not learned, in every histogram; no curve of the right panel uses these colours.
+LEARNED, NOT_LEARNED = "#2a9d58", "#d1495b"
+#: One colour per setting's curve (and its histogram's legend), none of them green or red.
+SETTING_COLOURS = ["#1f6fb4", "#e09f3e", "#6a4c93", "#3a3a3a", "#17a2b8", "#b5838d", "#8c564b", "#f2c14e"]
+
+
 def plot_sweep(
     results: SweepResult | Sequence[SweepResult], path: str | os.PathLike[str], labels: Sequence[str] | None = None
 ) -> None:
@@ -235,10 +270,6 @@ def plot_sweep(
     The file is written whole or not at all (written atomically).
     """
     require_matplotlib()
-    from matplotlib import ticker
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     runs = [results] if not isinstance(results, Sequence) else list(results)
     if not runs:
         raise ValueError("results is empty: nothing to plot")
@@ -246,6 +277,15 @@ def plot_sweep(
         labels = [run.settings() for run in runs]
     elif len(labels) != len(runs):
         raise ValueError(f"labels has {len(labels)} entries for {len(runs)} results")
+    _write_png(_sweep_figure(runs, labels), path)
+
+
+def _sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
+    """The Figure that ``plot_sweep`` saves, for one or more results and their panel titles."""
+    from matplotlib import ticker
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     # One set of log-spaced bins for every panel. Losses of exactly 0 (a saturated
     # float32 network) cannot sit on a log axis: they are drawn in the lowest bin.
@@ -255,15 +295,21 @@ def plot_sweep(
     low = positive.min() if positive.size else 1e-12
     high = max(every.max() if every.size else 1.0, low * 10)
     edges = np.geomspace(low / 1.05, high * 1.05, 61)
+    # Every panel labels the same ticks: 1, 2 and 5 times each power of ten over a few
+    # decades, the powers of ten alone over more (they would crowd the axis).
+    labelled = (1.0, 2.0, 5.0) if np.log10(edges[-1] / edges[0]) <= 4 else (1.0,)
 
     # A Figure of its own on the Agg canvas: no pyplot, so the caller's backend and figures are left alone.
-    figure = Figure(figsize=(15, 1.6 + 2.3 * len(runs)), layout="constrained")
+    # (One result gets one and a half panels' height, so its curve's legend has room.)
+    figure = Figure(figsize=(15, 2.0 + 2.3 * max(len(runs), 1.5)), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
+    figure.suptitle(_sweep_title(runs, labels), fontsize=13)
     grid = figure.add_gridspec(len(runs), 2, width_ratios=[1.45, 1.0])
     first = figure.add_subplot(grid[0, 0])
     axes = [first] + [figure.add_subplot(grid[row, 0], sharex=first) for row in range(1, len(runs))]
-    _learning_curves(figure.add_subplot(grid[:, 1]), runs, labels)
-    for axis, run, label in zip(axes, runs, labels, strict=True):
+    colours = [SETTING_COLOURS[number % len(SETTING_COLOURS)] for number in range(len(runs))]
+    _learning_curves(figure.add_subplot(grid[:, 1]), runs, labels, colours)
+    for axis, run, label, colour in zip(axes, runs, labels, colours, strict=True):
         losses = np.clip(np.nan_to_num(run.losses, nan=high, posinf=high), edges[0], edges[-1])
         learned, missed = losses[run.learned], losses[~run.learned]
         low_ci, high_ci = run.ci95
@@ -271,53 +317,73 @@ def plot_sweep(
             [learned, missed],
             bins=edges.tolist(),
             stacked=True,
-            color=["#2a9d58", "#d1495b"],
+            color=[LEARNED, NOT_LEARNED],
+            hatch=["", "///"],  # not learned is hatched too, for readers who cannot tell red from green
+            edgecolor="white",
+            linewidth=0.3,
             label=[f"learned ({learned.size})", f"not learned ({missed.size})"],
         )
         if np.all((run.targets == 0) | (run.targets == 1)):
             # An output on the wrong side of 0.5 is at least 0.5 from a 0/1 target and adds
             # at least 0.25 to the SSE: every network left of this line has learned the table.
             axis.axvline(0.25, color="0.3", linestyle="--", linewidth=1, label="loss 0.25: below it, always learned")
+        # The setting's curve on the right, in the colour that ties it to this panel.
+        handles, names = axis.get_legend_handles_labels()
+        handles.append(Line2D([], [], color=colour, linewidth=3))
+        names.append("its curve, right")
         axis.set_xscale("log")
-        axis.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
-        axis.xaxis.set_minor_formatter(ticker.FuncFormatter(_label_twos_and_fives))
+        axis.xaxis.set_major_locator(ticker.LogLocator(base=10, subs=labelled))
+        axis.xaxis.set_major_formatter(ticker.FuncFormatter(_plain_number))
+        axis.xaxis.set_minor_locator(ticker.LogLocator(base=10, subs=[float(k) for k in range(1, 10)]))
+        axis.xaxis.set_minor_formatter(ticker.NullFormatter())
         axis.set_ylabel("seeds")
         axis.set_title(
             f"{label}\nlearned {run.n_learned} of {len(run)} = {100 * run.fraction_learned:.1f}%"
             f"  (95% CI {100 * low_ci:.1f}% to {100 * high_ci:.1f}%)",
             fontsize=10,
         )
-        axis.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+        axis.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
         axis.grid(axis="x", which="major", alpha=0.3)
     steps = {run.steps for run in runs}
     after = f" after {steps.pop()} steps" if len(steps) == 1 else ""
-    for axis in axes[:-1]:
-        axis.tick_params(labelbottom=False)
     axes[-1].set_xlabel(f"final loss (sum of squared errors{after}, log scale)")
-
-    def write(file: BinaryIO) -> None:
-        figure.savefig(file, format="png", dpi=110)
-
-    write_atomically(path, write)
+    return figure
 
 
-def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[str]) -> None:
-    """The fraction of seeds that had learned by each checked step, one curve per result, with its final value."""
+def _sweep_title(runs: Sequence[SweepResult], labels: Sequence[str]) -> str:
+    """The picture's title: what was swept (the labels' shared "task, seeds" part, where they have one)."""
+    what = "each recipe" if len(runs) > 1 else "the recipe"
+    prefixes = {label.split(": ")[0] for label in labels if ": " in label}
+    if len(prefixes) == 1 and all(": " in label for label in labels):
+        swept = prefixes.pop()
+    else:
+        swept = f"{len(runs[0])} seeds" if len({len(run) for run in runs}) == 1 else "seeds"
+    return f"Sweep of {swept}: how often {what} learns the table, and how fast"
+
+
+def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[str], colours: Sequence[str]) -> None:
+    """The fraction of seeds that had learned by each checked step, one curve per result, with its final value.
+
+    A curve counts a network from the first check at which it had learned (``learned_at``);
+    a network whose output later crossed back over 0.5 stays counted, so a curve can end
+    above the fraction learned at the end. The legend and a note on the panel say so.
+    """
     from matplotlib import ticker
 
-    colours = ["#2a9d58", "#1f6fb4", "#d1495b", "#e09f3e", "#6a4c93", "#3a3a3a", "#8ab17d", "#b5838d"]
-    for number, (run, label) in enumerate(zip(runs, labels, strict=True)):
+    crossed_back = 0
+    # One result: its settings head the histogram, so its curve is named by its steps alone.
+    names = (
+        [f"by step {runs[0].steps}"] if len(runs) == 1 else _differences([label.split(": ")[-1] for label in labels])
+    )
+    for run, name, colour in zip(runs, names, colours, strict=True):
         steps, fraction = run.learning_curve()
-        name = run.settings() if len(runs) == 1 else label.split(": ")[-1]
-        axes.plot(
-            steps,
-            100 * fraction,
-            drawstyle="steps-post",
-            color=colours[number % len(colours)],
-            linewidth=2,
-            label=f"{name}: {100 * fraction[-1]:.1f}%",
-        )
-    axes.set_title("Learned by step s (every output on its target's side of 0.5)", fontsize=10)
+        text = f"{name}: {100 * fraction[-1]:.1f}%"
+        back = int(np.count_nonzero((run.learned_at >= 0) & ~run.learned))
+        if back:
+            text += f" ({100 * run.fraction_learned:.1f}% at the end)"
+            crossed_back += back
+        axes.plot(steps, 100 * fraction, drawstyle="steps-post", color=colour, linewidth=2, label=text)
+    axes.set_title("Had learned by step s (every output on its target's side of 0.5)", fontsize=10)
     axes.set_xlabel(
         f"steps (checked every {runs[0].check_every})" if len({r.check_every for r in runs}) == 1 else "steps"
     )
@@ -328,7 +394,29 @@ def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[s
     if max(run.steps for run in runs) >= 10000:
         axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda step, _: f"{step / 1000:g}k" if step else "0"))
     axes.grid(True, alpha=0.3)
-    axes.legend(loc="lower right", fontsize=8, frameon=False)
+    note = None
+    if crossed_back:
+        networks = "network" if crossed_back == 1 else "networks"
+        note = (
+            f"{crossed_back} {networks} learned, then crossed back\nover 0.5. A curve counts each from its\n"
+            "first time, so it can end above the share\nlearned at the end (in brackets)."
+        )
+    axes.legend(loc="best", fontsize=9, alignment="left", framealpha=0.9, title=note, title_fontsize=9)
+
+
+def _differences(names: Sequence[str]) -> list[str]:
+    """Each of several recipes' settings ("2-3-1, biases, lr 0.01, ...") without the parts they all share."""
+    parts = [name.split(", ") for name in names]
+    shared = set(parts[0]).intersection(*parts[1:])
+    return [
+        ", ".join(part for part in these if part not in shared) or name
+        for these, name in zip(parts, names, strict=True)
+    ]
+
+
+def _plain_number(value: float, _: object) -> str:
+    """A tick label in plain numbers: 0.001, 0.5, 1, 20 (never 10^-3 or 1.14×10^0)."""
+    return f"{value:g}"
 
 
 def _label_twos_and_fives(value: float, _: object) -> str:

@@ -133,7 +133,7 @@ OPTIONS: tuple[Option, ...] = (
         "bias",
         False,
         lambda value, _: _validate.flag("bias", value),
-        "give the networks biases b1, b2 (the seed program has none)",
+        "give the networks biases b1, b2 (the post's program has none)",
         None,
         (TRAIN, SWEEP),
         compare=True,

@@ -1,4 +1,4 @@
-"""``xorc.train``: the seed program's job, with every setting open."""
+"""``xorc.train``: the post's program's job, with every setting open."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def train(
     verbose: bool = False,
     bias: bool = DEFAULTS["bias"],
 ) -> Network:
-    """Train a fresh network on (X, y) and return it; the defaults are the seed program.
+    """Train a fresh network on (X, y) and return it; the defaults are the post's program.
 
     X and y default to the XOR truth table; n_in and n_out come from their shapes.
     The weights are drawn by ``Network.random(n_in, hidden, n_out, seed, dtype, bias)``,
