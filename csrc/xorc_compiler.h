@@ -8,17 +8,25 @@
 
 /*
  * The kernels' functions are inlined into their callers, so that literal sizes
- * propagate into them (see xorc_kernels.h); the rare path of exp_d stays out of line.
+ * propagate into them (see xorc_step-inl.h); the rare paths stay out of line.
  */
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(__clang__)
 #define XORC_INLINE static inline __attribute__((always_inline))
 #define XORC_NOINLINE static __attribute__((noinline))
+#define XORC_NOINLINE_NOCLONE XORC_NOINLINE
+#elif defined(__GNUC__)
+#define XORC_INLINE static inline __attribute__((always_inline))
+#define XORC_NOINLINE static __attribute__((noinline))
+/* Nor specialised for the constants of a call (GCC's IPA-CP clones): one copy of the code. */
+#define XORC_NOINLINE_NOCLONE static __attribute__((noinline, noclone))
 #elif defined(_MSC_VER)
 #define XORC_INLINE static __forceinline
 #define XORC_NOINLINE static __declspec(noinline)
+#define XORC_NOINLINE_NOCLONE XORC_NOINLINE
 #else
 #define XORC_INLINE static inline
 #define XORC_NOINLINE static
+#define XORC_NOINLINE_NOCLONE XORC_NOINLINE
 #endif
 /*
  * Unroll the next loop completely where its trip count is a literal: for loops

@@ -9,9 +9,10 @@
 /*
  * Copies networks first .. first + BLOCKS * LANES - 1 of the batch into the group's
  * lanes (lanes past the end of the batch get copies of network `first`, trained
- * and thrown away), and X and y into every lane of xs and ts.
+ * and thrown away), and X and y into every lane of xs and ts. Once per group and
+ * call, so one copy of the code, its sizes known at run time, serves every instance.
  */
-XORC_INLINE void FN(group_load)(const struct FN(group) * g, VR *restrict xs, VR *restrict ts,
+XORC_NOINLINE_NOCLONE void FN(group_load)(const struct FN(group) * g, VR *restrict xs, VR *restrict ts,
                                 int64_t *restrict learned, const REAL *restrict W1,
                                 const REAL *restrict b1, const REAL *restrict W2,
                                 const REAL *restrict b2, const int64_t *restrict learned_at,
@@ -48,8 +49,9 @@ XORC_INLINE void FN(group_load)(const struct FN(group) * g, VR *restrict xs, VR 
     }
 }
 
-/* Copies the group's lanes that hold networks of the batch back to their places. */
-XORC_INLINE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
+/* Copies the group's lanes that hold networks of the batch back to their places (one
+ * copy of the code, as FN(group_load)). */
+XORC_NOINLINE_NOCLONE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
                                  REAL *restrict b2, REAL *restrict loss, REAL *restrict out,
                                  int64_t *restrict learned_at, const struct FN(group) * g,
                                  const VR *restrict sse, const int64_t *restrict learned,

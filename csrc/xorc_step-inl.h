@@ -333,10 +333,10 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, const size_t at[XORC_PAR
 /*
  * Forward and backward over rows i .. i + rows - 1 (rows <= XORC_ROWS) for every
  * block, the rows' gradients added into the group's, layer by layer across the rows:
- * their exponentials are independent, so the processor overlaps them. Callers pass
- * rows = XORC_ROWS as a literal for every whole block, so that these loops unroll
- * completely (and, on a literal truth table, every test of an input is decided at
- * compile time). Arguments as FN(gradients) takes them.
+ * their exponentials are independent, so the processor overlaps them. Where n is a
+ * literal, so is rows, and these loops unroll completely (on a literal truth table,
+ * every test of an input is then decided at compile time). Arguments as
+ * FN(gradients) takes them.
  */
 XORC_INLINE void FN(rows_gradients)(const struct FN(group) * g, VM *restrict ok,
                                     const REAL *restrict X, const REAL *restrict y, size_t i,
@@ -413,20 +413,16 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
             hot[p % BLOCKS] &= (VM)(ABS(g->W2[p]) < (REAL)SHORTCUT_WEIGHT_MAX);
         }
     }
-    size_t i = 0;
-    for (; i + XORC_ROWS <= n; i += XORC_ROWS) {
-        (void)FN(rows_gradients)(g, ok, X, y, i, XORC_ROWS, n_in, n_hidden, n_out, b_given, act,
-                                 binary, h_zero, checking, bounded, hot);
-    }
-    if (i < n) {
-        (void)FN(rows_gradients)(g, ok, X, y, i, n - i, n_in, n_hidden, n_out, b_given, act, binary,
+    for (size_t i = 0; i < n; i += XORC_ROWS) {
+        const size_t rows = n - i < XORC_ROWS ? n - i : XORC_ROWS;
+        (void)FN(rows_gradients)(g, ok, X, y, i, rows, n_in, n_hidden, n_out, b_given, act, binary,
                                  h_zero, checking, bounded, hot);
     }
 }
 
 /* FN(gradients) the careful way, for a step in which some exponential left its hot
- * path (rare, so one copy serves networks with and without biases). */
-XORC_NOINLINE void FN(gradients_careful)(const struct FN(group) * g, VM *restrict ok,
+ * path: rare, so one copy, its sizes known at run time, serves every instance. */
+XORC_NOINLINE_NOCLONE void FN(gradients_careful)(const struct FN(group) * g, VM *restrict ok,
                                          const REAL *restrict X, const REAL *restrict y, size_t n,
                                          size_t n_in, size_t n_hidden, size_t n_out, int b_given,
                                          int act, int checking)

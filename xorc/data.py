@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-# The seed program's rows, in its order; every two-input table uses them.
+# The post's program's rows, in its order; every two-input table uses them.
 _TWO_INPUTS: tuple[tuple[int, ...], ...] = ((1, 0), (0, 0), (0, 1), (1, 1))
 
 _GATES = {
