@@ -330,13 +330,30 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, const size_t at[XORC_PAR
     return g;
 }
 
+/* Row `row` of the data, the block's row r: its learned check where `checking`, then
+ * its gradients added in (FN(backward)). Arguments as FN(rows_gradients) takes them. */
+XORC_INLINE void FN(row_backward)(const struct FN(group) * g, VM *restrict ok,
+                                  const REAL *restrict X, const REAL *restrict y, size_t row,
+                                  size_t r, size_t n_in, size_t n_hidden, size_t n_out,
+                                  VR *restrict db1, VR *restrict db2, int act, int binary,
+                                  int checking)
+{
+    if (checking) {
+        FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + row * n_out, n_out);
+    }
+    (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, g->xs + row * n_in * BLOCKS,
+                       binary ? X + row * n_in : NULL, g->ts + row * n_out * BLOCKS,
+                       g->h + r * n_hidden * BLOCKS, g->o + r * n_out * BLOCKS, g->W2, n_in,
+                       n_hidden, n_out, act);
+}
+
 /*
  * Forward and backward over rows i .. i + rows - 1 (rows <= XORC_ROWS) for every
  * block, the rows' gradients added into the group's, layer by layer across the rows:
- * their exponentials are independent, so the processor overlaps them. Where n is a
- * literal, so is rows, and these loops unroll completely (on a literal truth table,
- * every test of an input is then decided at compile time). Arguments as
- * FN(gradients) takes them.
+ * their exponentials are independent, so the processor overlaps them. On a literal
+ * truth table (binary, and n a literal, so rows is one too), the loops over the rows
+ * unroll completely and every test of an input is decided at compile time.
+ * Arguments as FN(gradients) takes them.
  */
 XORC_INLINE void FN(rows_gradients)(const struct FN(group) * g, VM *restrict ok,
                                     const REAL *restrict X, const REAL *restrict y, size_t i,
@@ -346,12 +363,15 @@ XORC_INLINE void FN(rows_gradients)(const struct FN(group) * g, VM *restrict ok,
 {
     VR *b1 = b_given ? g->b1 : NULL, *b2 = b_given ? g->b2 : NULL;
     VR *db1 = b_given ? g->db1 : NULL, *db2 = b_given ? g->db2 : NULL;
-    XORC_UNROLL
-    for (size_t r = 0; r < rows; r++) {
-        if (binary) {
+    if (binary) {
+        /* Inputs known to the compiler: unrolled, each test of an input decided. */
+        XORC_UNROLL
+        for (size_t r = 0; r < rows; r++) {
             (void)FN(layer_binary)(g->h + r * n_hidden * BLOCKS, X + (i + r) * n_in, g->W1, b1,
                                    h_zero, n_in, n_hidden, act, bounded, hot);
-        } else {
+        }
+    } else {
+        for (size_t r = 0; r < rows; r++) {
             (void)FN(layer)(g->h + r * n_hidden * BLOCKS, g->xs + (i + r) * n_in * BLOCKS, g->W1,
                             b1, n_in, n_hidden, act, bounded, hot);
         }
@@ -360,15 +380,17 @@ XORC_INLINE void FN(rows_gradients)(const struct FN(group) * g, VM *restrict ok,
         (void)FN(layer)(g->o + r * n_out * BLOCKS, g->h + r * n_hidden * BLOCKS, g->W2, b2,
                         n_hidden, n_out, XORC_ACTIVATION_SIGMOID, bounded, hot);
     }
-    XORC_UNROLL
-    for (size_t r = 0; r < rows; r++) {
-        if (checking) {
-            FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + (i + r) * n_out, n_out);
+    if (binary) {
+        XORC_UNROLL
+        for (size_t r = 0; r < rows; r++) {
+            (void)FN(row_backward)(g, ok, X, y, i + r, r, n_in, n_hidden, n_out, db1, db2, act,
+                                   binary, checking);
         }
-        (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, g->xs + (i + r) * n_in * BLOCKS,
-                           binary ? X + (i + r) * n_in : NULL, g->ts + (i + r) * n_out * BLOCKS,
-                           g->h + r * n_hidden * BLOCKS, g->o + r * n_out * BLOCKS, g->W2, n_in,
-                           n_hidden, n_out, act);
+    } else {
+        for (size_t r = 0; r < rows; r++) {
+            (void)FN(row_backward)(g, ok, X, y, i + r, r, n_in, n_hidden, n_out, db1, db2, act,
+                                   binary, checking);
+        }
     }
 }
 

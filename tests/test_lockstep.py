@@ -47,7 +47,7 @@ def train_batch(networks, X, y, lr, steps, level, check_every=0, pieces=1):
     bounds = np.linspace(0, steps, pieces + 1).astype(int)
     for first, last in itertools.pairwise(bounds):
         losses, outputs = _binding.train_lockstep(
-            W1, W2, b1, b2, X, y, lr, int(last - first),
+            W1, W2, b1, b2, X, y, {"lr": lr}, int(last - first),
             first_step=int(first), check_every=check_every, learned_at=learned_at, level=level, work=work,
         )  # fmt: skip
     return W1, W2, b1, b2, losses, outputs, learned_at
@@ -151,11 +151,11 @@ def test_a_failed_call_names_the_problem_and_writes_nothing():
     work = _binding.lockstep_workspace(4, 2, 3, 1, np.float64)
     with pytest.raises(ValueError, match="SIMD level"):
         _binding.train_lockstep(
-            W1, W2, None, None, X, Y, 0.01, 10, first_step=0, check_every=0, learned_at=None, level=99, work=work
+            W1, W2, None, None, X, Y, {"lr": 0.01}, 10, first_step=0, check_every=0, learned_at=None, level=99, work=work
         )
     with pytest.raises(ValueError, match="workspace"):
         _binding.train_lockstep(
-            W1, W2, None, None, X, Y, 0.01, 10, first_step=0, check_every=0, learned_at=None, level=0, work=work[:5]
+            W1, W2, None, None, X, Y, {"lr": 0.01}, 10, first_step=0, check_every=0, learned_at=None, level=0, work=work[:5]
         )
     assert W1.tobytes() == before.tobytes()
 

@@ -18,7 +18,7 @@ import contextlib
 import numbers
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -148,13 +148,20 @@ def _learning_rate(lr: Any, kind: _Precision) -> float:
         return float(kind.scalar(lr))
 
 
-def _options(kind: _Precision, **fields: Any) -> Any:
-    """A new ``xorc_options`` for the core: every field zero (its default) but those given.
+#: The training options (``xorc.recipe``) the core takes, each a field of ``struct xorc_options``
+#: of the same name: a new option of the core is one name more here.
+CORE_OPTIONS = ("lr",)
 
-    lr, where given, is checked and rounded to the precision first (``_learning_rate``).
+
+def _options(kind: _Precision, values: Mapping[str, Any] | None = None, **fields: Any) -> Any:
+    """A new ``xorc_options`` for the core: the CORE_OPTIONS found in `values` (a recipe's checked
+    options, by name) and the `fields` given; every other field zero, its default.
+
+    lr is checked and rounded to the precision first (``_learning_rate``).
     """
+    given = {name: values[name] for name in CORE_OPTIONS if name in values} if values is not None else {}
     options = ffi.new("xorc_options *")
-    for name, value in fields.items():
+    for name, value in {**given, **fields}.items():
         setattr(options, name, _learning_rate(value, kind) if name == "lr" else value)
     return options
 
@@ -352,7 +359,7 @@ def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, held: i
 
 def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
     """`steps` gradient-descent steps in place on (W1, W2, b1, b2); the SSE after them."""
-    return Trainer(W1, W2, b1, b2, X, y, lr, work).run(steps)
+    return Trainer(W1, W2, b1, b2, X, y, {"lr": lr}, work).run(steps)
 
 
 #: An SSE no training produces (a sum of squares is never negative). ``Trainer.run``
@@ -385,7 +392,7 @@ class Trainer:
     and the weights have then moved on by its steps.
     """
 
-    def __init__(self, W1, W2, b1, b2, X, y, lr: float, work: np.ndarray) -> None:
+    def __init__(self, W1, W2, b1, b2, X, y, options: Mapping[str, Any], work: np.ndarray) -> None:
         kind = _precision("W1", W1)
         _biases(b1, b2)
         n, n_in = _matrix_shape("X", X)
@@ -409,7 +416,7 @@ class Trainer:
             hidden_units,
             n_out,
         )
-        self._options = _options(kind, lr=lr)
+        self._options = _options(kind, options)
         self.steps_done = 0
         self.loss: float | None = None
         self._running = 0  # the steps of the call under way, until counted
@@ -485,7 +492,7 @@ def train_lockstep(
     b2,
     X,
     y,
-    lr: float,
+    options: Mapping[str, Any],
     steps: int,
     *,
     first_step: int,
@@ -543,7 +550,7 @@ def train_lockstep(
             hidden_units,
             n_out,
             batch,
-            _options(kind, lr=lr, steps=steps, first_step=first_step, check_every=check_every, finish=int(finish)),
+            _options(kind, options, steps=steps, first_step=first_step, check_every=check_every, finish=int(finish)),
             level,
         ),
         "xorc_train_lockstep",

@@ -172,7 +172,7 @@ def train_networks(
     if work is None:
         work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype, level)
     losses, outputs = _binding.train_lockstep(
-        W1, W2, b1, b2, X, y, options["lr"], steps,
+        W1, W2, b1, b2, X, y, options, steps,
         first_step=first_step, check_every=check_every, learned_at=learned_at, level=level, work=work,
         finish=finish,
     )  # fmt: skip

@@ -217,7 +217,7 @@ class Network:
         # Training holds at once the weights, their copy to put back (_State, below) and the
         # workspace: all three count against the memory.
         work = _binding.workspace(*self.shape, self.dtype, held=2 * sum(w.nbytes for w in weights))
-        trainer = _binding.Trainer(self._W1, self._W2, self._b1, self._b2, X, y, lr, work)
+        trainer = _binding.Trainer(self._W1, self._W2, self._b1, self._b2, X, y, options, work)
         piece = _binding.piece_steps(X.shape[0], *self.shape)
         task = task_of(X, y)
         before = _State(self)
