@@ -416,10 +416,37 @@ def lockstep_workspace_len(rows: int, n_in: int, hidden_units: int, n_out: int, 
     return int(length)
 
 
-def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype) -> np.ndarray:
-    """Scratch space for ``train_lockstep`` on networks of this shape and rows of data."""
+#: The bytes by which the core may move the workspace's start to align it (XORC_ALIGN in xorc_lockstep.c).
+_WORKSPACE_ALIGN = 64
+
+
+def lockstep_workspace_bytes(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int) -> int:
+    """The bytes of the lockstep workspace that training at SIMD `level` touches (a ValueError naming hidden
+    if none can fit): what it costs in memory, for the refusals of ``_memory``.
+
+    ``xorc_lockstep_workspace_len`` sizes the workspace for the widest group of networks
+    trained together (AVX-512's: 8 lanes × 2 blocks), and a level's group is its lanes × 2
+    blocks: the group state is that many copies of every entry, so a level of L lanes uses
+    L/8 of it (the scalar level one eighth). The pages beyond are allocated but never
+    touched, and the system gives them no memory.
+
+    Note for the core's rewrite: when ``xorc_lockstep_workspace_len`` takes the level, this
+    becomes that length times the item size, and ``lockstep_workspace`` allocates no more.
+    """
     length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)
-    with allocating(n_in, hidden_units, n_out, nbytes=length * np.dtype(dtype).itemsize):
+    widest = max(simd_lanes(known) for known in range(8))
+    used = -(-length * simd_lanes(level) // widest)
+    return used * np.dtype(dtype).itemsize + _WORKSPACE_ALIGN
+
+
+def lockstep_workspace(
+    rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int
+) -> np.ndarray:
+    """Scratch space for ``train_lockstep`` on networks of this shape and rows of data, at SIMD `level`
+    (its memory counted as ``lockstep_workspace_bytes``)."""
+    length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)
+    used = lockstep_workspace_bytes(rows, n_in, hidden_units, n_out, dtype, level)
+    with allocating(n_in, hidden_units, n_out, nbytes=used):
         return np.empty(length, dtype=dtype)
 
 

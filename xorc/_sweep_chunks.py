@@ -82,18 +82,21 @@ def learned_flags(outputs: np.ndarray, y: np.ndarray, losses: np.ndarray) -> np.
     return on_target_side(outputs, y) & np.isfinite(losses)
 
 
-def chunk_bytes(recipe: Recipe, batch: int) -> int:
-    """The bytes ``train_chunk`` holds at once for `batch` networks of `recipe`.
+def chunk_bytes(recipe: Recipe, batch: int, level: int | None = None) -> int:
+    """The bytes ``train_chunk`` holds at once for `batch` networks of `recipe`, at SIMD `level`
+    (default: the one in use here).
 
-    Counted: the batch's weights (and biases), X and y, the lockstep workspace, and
+    Counted: the batch's weights (and biases), X and y, the lockstep workspace the level uses, and
     one seed's initial weights as ``initial_weights`` draws them (a float64 stream
     and its copies in the recipe's dtype). Left out: the padding between the arrays,
     the losses and the outputs, a few hundred bytes per network.
     """
     weights = weight_count(*recipe.shape, recipe.bias)
-    workspace = _binding.lockstep_workspace_len(recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype))
-    held = (batch * weights + recipe.X.size + recipe.y.size + workspace) * np.dtype(recipe.dtype).itemsize
-    return held + drawing_bytes(weights, np.dtype(recipe.dtype))
+    dtype = np.dtype(recipe.dtype)
+    level = _simd.level() if level is None else level
+    workspace = _binding.lockstep_workspace_bytes(recipe.X.shape[0], *recipe.shape, dtype, level)
+    held = (batch * weights + recipe.X.size + recipe.y.size) * dtype.itemsize + workspace
+    return held + drawing_bytes(weights, dtype)
 
 
 def refuse_chunks_beyond_memory(chunks: list[tuple[Recipe, int]]) -> None:
@@ -128,7 +131,8 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     shapes = [(batch, n_in, hidden), (batch, hidden, n_out), recipe.X.shape, recipe.y.shape]
     if recipe.bias:
         shapes += [(batch, hidden), (batch, n_out)]
-    with _binding.allocating(*recipe.shape, nbytes=chunk_bytes(recipe, batch)):
+    level = _simd.level()
+    with _binding.allocating(*recipe.shape, nbytes=chunk_bytes(recipe, batch, level)):
         arrays = private_arrays(shapes, dtype)
     W1, W2, X, y = arrays[:4]
     b1, b2 = (arrays[4], arrays[5]) if recipe.bias else (None, None)
@@ -141,8 +145,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
                 target[index] = source
 
     learned_at = np.full(batch, -1, dtype=np.int64)
-    level = _simd.level()
-    work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype)
+    work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype, level)
     # A batch trains in whole vectors: a lone network costs as much as a few.
     piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.network_work()))
     if 0 < recipe.check_every < piece:
@@ -202,7 +205,7 @@ def train_networks(
     if level is None:
         level = _simd.level()
     if work is None:
-        work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype)
+        work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype, level)
     losses, outputs = _binding.train_lockstep(
         W1, W2, b1, b2, X, y, lr, steps,
         first_step=first_step, check_every=check_every, learned_at=learned_at, level=level, work=work,
