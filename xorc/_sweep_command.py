@@ -295,6 +295,8 @@ def _sweep(args: argparse.Namespace) -> int:
             )
         except SweepFileError as error:
             raise RunError(f"--out: {error}") from None
+        except OSError as error:  # (each --compare setting has a file name of its own)
+            raise RunError(f"--out {out}: cannot write it ({error.strerror or error})") from None
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
         recipes.append(recipe)
@@ -428,10 +430,13 @@ def _compare_table(
         )
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
     first = results[0]
-    where = first.executor or f"{first.threads} threads"
+    where = first.executor or f"{first.threads} thread{'s' * (first.threads != 1)}"
+    levels = sorted({level for result in results for level in result.simd.split(",") if level})
+    # (No level when the grid trained nothing: every seed of every setting came from --out.)
+    ran = f"on {where}, SIMD {','.join(levels)}" if levels else "every seed resumed from the checkpoints"
     lines = [
         f"seeds {seeds_text} ({len(first)} per setting); {fixed}; steps to learn checked every {first.check_every}; "
-        f"{first.seconds or 0.0:.1f} s on {where}, SIMD {first.simd}",
+        f"{first.seconds or 0.0:.1f} s {ran}",
         "",
     ]
     for row in [header, *rows]:
