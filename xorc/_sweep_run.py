@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _simd
 from ._sweep_chunks import ChunkResult, Recipe, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
 
 #: progress(done, total): called from the calling thread as seeds finish.
@@ -85,10 +86,10 @@ class Job:
             done=np.zeros(n, dtype=bool),
         )
 
-    def store(self, positions: np.ndarray, result: ChunkResult) -> None:
-        """Copy a finished chunk's results in; `done` is set last, so a half-copied chunk counts as not done."""
-        if not np.array_equal(result.seeds, self.seeds[positions]):
-            raise RuntimeError("a chunk came back with other seeds than it was sent")
+    def store(self, positions: np.ndarray, result: object) -> None:
+        """Copy a finished chunk's results in, once checked (``check_chunk``); `done` is set last, so a
+        half-copied chunk counts as not done."""
+        result = check_chunk(result, self.recipe, self.seeds[positions])
         self.losses[positions] = result.losses
         self.outputs[positions] = result.outputs
         self.learned_at[positions] = result.learned_at
@@ -100,6 +101,47 @@ class Job:
         if self.checkpoint is not None and self.dirty:
             self.checkpoint(self)
             self.dirty = False
+
+
+class ChunkResultError(RuntimeError):
+    """A chunk came back from the executor as something train_chunk does not return."""
+
+
+def check_chunk(result: object, recipe: Recipe, seeds: np.ndarray) -> ChunkResult:
+    """`result` if it is what ``train_chunk(recipe, seeds)`` returns, else ChunkResultError saying what is wrong.
+
+    Any executor may run a chunk (another process, another machine, the caller's own
+    class), and what comes back is copied into the sweep's arrays, where numpy would cast
+    a wrong dtype and broadcast a wrong shape without a word. So: a ChunkResult, of these
+    very seeds in this order, each array of its dtype and shape, every learning step -1 or
+    a checked one (a multiple of check_every, or the last step), and a SIMD level's name.
+    """
+    sent = f"the chunk of {seeds.size} seed{'s' * (seeds.size != 1)} from seed {seeds[0]}"
+    if not isinstance(result, ChunkResult):
+        raise ChunkResultError(f"{sent} came back as {type(result).__name__}, not a ChunkResult")
+    batch, (rows, n_out) = seeds.size, recipe.y.shape
+    expected = {
+        "seeds": (np.int64, (batch,)),
+        "losses": (np.float64, (batch,)),
+        "outputs": (np.dtype(recipe.dtype), (batch, rows, n_out)),
+        "learned_at": (np.int64, (batch,)),
+    }
+    for name, (dtype, shape) in expected.items():
+        array = getattr(result, name)
+        if not isinstance(array, np.ndarray) or array.dtype != dtype or array.shape != shape:
+            got = f"{array.dtype} {array.shape}" if isinstance(array, np.ndarray) else type(array).__name__
+            raise ChunkResultError(f"{sent} came back with {name} {got}, not {np.dtype(dtype)} {shape}")
+    if not np.array_equal(result.seeds, seeds):
+        raise ChunkResultError(f"{sent} came back with other seeds than it was sent")
+    at = result.learned_at
+    checked = (at == -1) | ((at >= 0) & (at <= recipe.steps) & ((at % recipe.check_every == 0) | (at == recipe.steps)))
+    if not np.all(checked):
+        raise ChunkResultError(
+            f"{sent} came back with learned_at {at[~checked][0]}, which is no checked step of {recipe.steps}"
+        )
+    if not isinstance(result.simd, str) or result.simd not in _simd.LEVELS:
+        raise ChunkResultError(f"{sent} came back with simd {result.simd!r}, not one of {', '.join(_simd.LEVELS)}")
+    return result
 
 
 def chunk_sizes(jobs: list[Job], workers: int | None) -> list[int]:
@@ -186,15 +228,15 @@ def run(
                 if shares_flag
                 else pool.submit(train_chunk, job.recipe, seeds)
             )
+            if not isinstance(future, Future):
+                raise TypeError(f"executor.submit returned {type(future).__name__}, not a concurrent.futures.Future")
             pending[future] = (job, positions)
             future.add_done_callback(done.put)
 
     def collect(finished: set[Future[ChunkResult | None]]) -> None:
         for future in finished:
             job, positions = pending.pop(future)
-            result = future.result()
-            if result is not None:
-                job.store(positions, result)
+            job.store(positions, future.result())  # (None only after a stop, which ends this loop)
 
     def save_all() -> None:
         for job in jobs:
@@ -235,7 +277,8 @@ def run(
         for future in finished:
             job, positions = pending.pop(future)
             if future.exception() is None and (result := future.result()) is not None:
-                job.store(positions, result)
+                with contextlib.suppress(ChunkResultError):  # not kept; the error on its way says why we stop
+                    job.store(positions, result)
         save_all()
         if isinstance(error, KeyboardInterrupt) and not isinstance(error, SweepInterrupted):
             raise SweepInterrupted(done_count(), total) from error
@@ -244,6 +287,9 @@ def run(
         if own_pool is not None:
             own_pool.shutdown(wait=True)
     save_all()
+    missing = [job.seeds[~job.done] for job in jobs if not job.done.all()]
+    if missing:  # (a sweep returns only with every seed's result)
+        raise ChunkResultError(f"no result came back for seed {missing[0][0]} (and {sum(map(len, missing)) - 1} more)")
 
 
 def _chunks(jobs: list[Job], sizes: list[int]) -> Iterator[tuple[Job, np.ndarray]]:
