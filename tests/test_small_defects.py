@@ -83,7 +83,9 @@ def test_a_compare_run_that_resumes_every_seed_names_no_empty_simd(tmp_path, cap
 def test_an_unknown_xorc_simd_is_one_line_from_the_command(tmp_path, name):
     for argv in (["sweep", "--seeds", "0:3", "--steps", "10"], ["sweep", "--seeds", "0:3", "--steps", "10", "--json"]):
         env = {**installed.environment(), "XORC_SIMD": name}
-        done = subprocess.run([sys.executable, "-m", "xorc", *argv], cwd=tmp_path, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "xorc", *argv], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
         assert done.returncode == 2, done.stderr
         assert done.stderr.splitlines() == [
             f"xorc: error: XORC_SIMD={name!r} is not a SIMD level; use one of {', '.join(_simd.LEVELS)}"

@@ -37,7 +37,8 @@ class Tampering(Executor):
 
 def replace(**changes):
     return lambda result, seeds: dataclasses.replace(
-        result, **{name: change(getattr(result, name)) if callable(change) else change for name, change in changes.items()}
+        result,
+        **{name: change(getattr(result, name)) if callable(change) else change for name, change in changes.items()},
     )
 
 
@@ -66,7 +67,10 @@ BAD = {
     "learned_at float": (replace(learned_at=lambda a: a.astype(np.float64)), "learned_at"),
     "learned_at beyond steps": (replace(learned_at=lambda a: a + 10**6), "learned_at"),
     "learned_at below -1": (replace(learned_at=lambda a: a - 5), "learned_at"),
-    "learned_at off the checked steps": (replace(learned_at=lambda a: np.where(np.arange(a.size) == 0, 1, a)), "learned_at"),
+    "learned_at off the checked steps": (
+        replace(learned_at=lambda a: np.where(np.arange(a.size) == 0, 1, a)),
+        "learned_at",
+    ),
     "other seeds": (replace(seeds=lambda a: a + 1000), "seeds"),
     "seeds reversed": (replace(seeds=lambda a: a[::-1].copy()), "seeds"),
     "seeds as int32": (replace(seeds=lambda a: a.astype(np.int32)), "seeds"),

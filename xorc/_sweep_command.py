@@ -248,7 +248,7 @@ def _describe(key: str, value: Any) -> str:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from .sweeps import SweepFileError, SweepInterrupted, prepare, run_jobs
+    from .sweeps import SweepFileError, prepare
 
     if args.plot is not None:
         check_plot(args.plot)
@@ -300,31 +300,15 @@ def _sweep(args: argparse.Namespace) -> int:
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
         recipes.append(recipe)
-    with _executor(args) as executor:
-        try:
-            results = run_jobs(
-                jobs,
-                threads=args.threads,
-                executor=executor,
-                chunk_size=args.chunk_size,
-                checkpoint_every=args.checkpoint_every,
-                progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
-            )
-        except SweepInterrupted as stop:
-            # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
-            cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
-            raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
-        except Exception as error:
-            # A file error carries its errno; a lost connection to the cluster is an OSError too, without one.
-            if isinstance(error, OSError) and (executor is None or error.errno is not None):
-                raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
-            if executor is None:
-                raise
-            # A chunk failed on the cluster (xorc missing on a worker, a worker lost too often, the
-            # scheduler gone): the finished seeds are in --out already; say what happened, once.
-            kept = "; the finished seeds are in --out" if args.out is not None else ""
-            failed = f"the sweep failed on the cluster ({_why(error)}){kept}"
-            raise RunError(f"--scheduler {args.scheduler}: {failed}") from None
+    try:
+        results, executor = _run(args, jobs)
+    except Interrupted:
+        raise
+    except KeyboardInterrupt as interrupt:
+        # A signal after the sweep had stopped or ended (while the cluster's client closed, or
+        # the results were gathered): what finished is in --out all the same, and the line says how much.
+        done, total = sum(int(np.count_nonzero(job.done)) for job in jobs), sum(job.seeds.size for job in jobs)
+        raise Interrupted(interrupt, f"after {done} of {total} seeds") from None
     if executor is not None:
         results = [dataclasses.replace(result, executor=f"Dask cluster {args.scheduler}") for result in results]
     runs = list(zip(recipes, results, strict=True))
@@ -356,6 +340,38 @@ def _sweep(args: argparse.Namespace) -> int:
         except (ImportError, OSError) as error:
             raise RunError(f"--plot: {error}") from None
     return 0
+
+
+def _run(args: argparse.Namespace, jobs: list[Any]) -> tuple[list[SweepResult], Executor | None]:
+    """The prepared jobs run on this machine or the --scheduler's cluster: their results, and the executor."""
+    from .sweeps import SweepInterrupted, run_jobs
+
+    with _executor(args) as executor:
+        try:
+            results = run_jobs(
+                jobs,
+                threads=args.threads,
+                executor=executor,
+                chunk_size=args.chunk_size,
+                checkpoint_every=args.checkpoint_every,
+                progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
+            )
+        except SweepInterrupted as stop:
+            # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
+            cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
+            raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
+        except Exception as error:
+            # A file error carries its errno; a lost connection to the cluster is an OSError too, without one.
+            if isinstance(error, OSError) and (executor is None or error.errno is not None):
+                raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
+            if executor is None:
+                raise
+            # A chunk failed on the cluster (xorc missing on a worker, a worker lost too often, the
+            # scheduler gone): the finished seeds are in --out already; say what happened, once.
+            kept = "; the finished seeds are in --out" if args.out is not None else ""
+            failed = f"the sweep failed on the cluster ({_why(error)}){kept}"
+            raise RunError(f"--scheduler {args.scheduler}: {failed}") from None
+    return results, executor
 
 
 @contextlib.contextmanager

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import _simd
+from ._signals import SignalsHeld
 from ._sweep_chunks import ChunkResult, Recipe, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
 
 #: progress(done, total): called from the calling thread as seeds finish.
@@ -120,17 +121,17 @@ def check_chunk(result: object, recipe: Recipe, seeds: np.ndarray) -> ChunkResul
     if not isinstance(result, ChunkResult):
         raise ChunkResultError(f"{sent} came back as {type(result).__name__}, not a ChunkResult")
     batch, (rows, n_out) = seeds.size, recipe.y.shape
-    expected = {
-        "seeds": (np.int64, (batch,)),
-        "losses": (np.float64, (batch,)),
+    expected: dict[str, tuple[np.dtype, tuple[int, ...]]] = {
+        "seeds": (np.dtype(np.int64), (batch,)),
+        "losses": (np.dtype(np.float64), (batch,)),
         "outputs": (np.dtype(recipe.dtype), (batch, rows, n_out)),
-        "learned_at": (np.int64, (batch,)),
+        "learned_at": (np.dtype(np.int64), (batch,)),
     }
     for name, (dtype, shape) in expected.items():
         array = getattr(result, name)
         if not isinstance(array, np.ndarray) or array.dtype != dtype or array.shape != shape:
             got = f"{array.dtype} {array.shape}" if isinstance(array, np.ndarray) else type(array).__name__
-            raise ChunkResultError(f"{sent} came back with {name} {got}, not {np.dtype(dtype)} {shape}")
+            raise ChunkResultError(f"{sent} came back with {name} {got}, not {dtype} {shape}")
     if not np.array_equal(result.seeds, seeds):
         raise ChunkResultError(f"{sent} came back with other seeds than it was sent")
     at = result.learned_at
@@ -242,51 +243,61 @@ def run(
         for job in jobs:
             job.save()
 
-    try:
-        if progress is not None:
-            progress(done_count(), total)
-        refill()
-        saved_at = time.monotonic()
-        write_seconds = 0.0
-        while pending:
-            try:
-                finished = {done.get(timeout=0.1)}
-            except queue.Empty:
-                continue
-            with contextlib.suppress(queue.Empty):
-                while True:
-                    finished.add(done.get_nowait())
-            collect(finished)
-            refill()
+    # A second signal (an impatient user, `timeout -s INT`) must not cut the saving of what finished
+    # short: SignalsHeld lets the first one raise here, and only notes the later ones (`again`),
+    # which then only end the wait for the running chunks.
+    with SignalsHeld() as signals:
+        try:
             if progress is not None:
                 progress(done_count(), total)
-            # Every checkpoint_every seconds, or less often when writing takes more than 5% of the time.
-            if time.monotonic() - saved_at >= max(checkpoint_every, 20 * write_seconds):
-                started = time.monotonic()
-                save_all()
-                saved_at = time.monotonic()
-                write_seconds = saved_at - started
-    except BaseException as error:
-        stop.set()
-        for future in pending:
-            future.cancel()
-        if own_pool is not None:
-            own_pool.shutdown(wait=True, cancel_futures=True)  # the running chunks stop within a piece
-        # What finished before the stop is kept: collected and checkpointed.
-        finished = {future for future in pending if future.done() and not future.cancelled()}
-        for future in finished:
-            job, positions = pending.pop(future)
-            if future.exception() is None and (result := future.result()) is not None:
-                with contextlib.suppress(ChunkResultError):  # not kept; the error on its way says why we stop
-                    job.store(positions, result)
-        save_all()
-        if isinstance(error, KeyboardInterrupt) and not isinstance(error, SweepInterrupted):
-            raise SweepInterrupted(done_count(), total) from error
-        raise
-    finally:
-        if own_pool is not None:
-            own_pool.shutdown(wait=True)
-    save_all()
+            refill()
+            saved_at = time.monotonic()
+            write_seconds = 0.0
+            while pending:
+                try:
+                    finished = {done.get(timeout=0.1)}
+                except queue.Empty:
+                    continue
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        finished.add(done.get_nowait())
+                collect(finished)
+                refill()
+                if progress is not None:
+                    progress(done_count(), total)
+                # Every checkpoint_every seconds, or less often when writing takes more than 5% of the time.
+                if time.monotonic() - saved_at >= max(checkpoint_every, 20 * write_seconds):
+                    started = time.monotonic()
+                    save_all()
+                    saved_at = time.monotonic()
+                    write_seconds = saved_at - started
+            save_all()
+        except BaseException as error:
+            signals.hold()
+            stop.set()
+            for future in pending:
+                future.cancel()
+            if own_pool is not None:
+                # The running chunks see the stop flag within a piece (a few ms) and end; a later signal stops
+                # the waiting for them (they end on their own), never the saving below.
+                own_pool.shutdown(wait=False, cancel_futures=True)
+                while not signals.again.is_set() and not all(future.done() for future in pending):
+                    with contextlib.suppress(queue.Empty):
+                        done.get(timeout=0.02)
+            # What finished before the stop is kept: collected and checkpointed.
+            finished = {future for future in pending if future.done() and not future.cancelled()}
+            for future in finished:
+                job, positions = pending.pop(future)
+                if future.exception() is None and (result := future.result()) is not None:
+                    with contextlib.suppress(ChunkResultError):  # not kept; the error on its way says why we stop
+                        job.store(positions, result)
+            save_all()
+            if isinstance(error, KeyboardInterrupt) and not isinstance(error, SweepInterrupted):
+                raise SweepInterrupted(done_count(), total) from error
+            raise
+        finally:
+            if own_pool is not None:
+                own_pool.shutdown(wait=not signals.again.is_set())
     missing = [job.seeds[~job.done] for job in jobs if not job.done.all()]
     if missing:  # (a sweep returns only with every seed's result)
         raise ChunkResultError(f"no result came back for seed {missing[0][0]} (and {sum(map(len, missing)) - 1} more)")
