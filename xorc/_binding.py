@@ -439,9 +439,7 @@ def lockstep_workspace_bytes(rows: int, n_in: int, hidden_units: int, n_out: int
     return used * np.dtype(dtype).itemsize + _WORKSPACE_ALIGN
 
 
-def lockstep_workspace(
-    rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int
-) -> np.ndarray:
+def lockstep_workspace(rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int) -> np.ndarray:
     """Scratch space for ``train_lockstep`` on networks of this shape and rows of data, at SIMD `level`
     (its memory counted as ``lockstep_workspace_bytes``)."""
     length = lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype)

@@ -21,6 +21,7 @@ CGROUP_LIMIT_FILES = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory
 #: The limit's file in a cgroup's folder, by version.
 _LIMIT_FILE = {"cgroup2": "memory.max", "cgroup": "memory.limit_in_bytes"}
 
+
 class BeyondMemoryError(MemoryError):
     """A request refused before it ran, for exceeding ``memory_limit()``; `threads`: how many threads'
     work at once it counted (more than one: fewer threads may fit)."""
