@@ -30,6 +30,7 @@ import numpy as np
 from . import _simd
 from ._signals import SignalsHeld
 from ._sweep_chunks import ChunkResult, Recipe, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
+from ._writer_lock import WriterLock
 
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
@@ -71,6 +72,8 @@ class Job:
     done: np.ndarray  # (n,) bool: which seeds have their results
     #: write(job): writes the job's finished results to its checkpoint; None without one.
     checkpoint: Callable[[Job], None] | None = None
+    #: the checkpoint's writer lock (``_writer_lock``), held from before it is read until the sweep ends.
+    lock: WriterLock | None = None
     dirty: bool = field(default=False)  # results not yet in the checkpoint
     #: the SIMD levels the chunks were trained at (a remote worker uses its own processor's best).
     simd: set[str] = field(default_factory=set)
@@ -97,6 +100,12 @@ class Job:
         self.simd.add(result.simd)
         self.done[positions] = True
         self.dirty = True
+
+    def release(self) -> None:
+        """Give the checkpoint's writer lock back: the sweep of this job has ended, or will not run."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def save(self) -> None:
         if self.checkpoint is not None and self.dirty:
