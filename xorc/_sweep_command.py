@@ -28,7 +28,7 @@ from ._cli_args import (
     positive_count,
     to_json,
 )
-from ._dask_cluster import CONNECT_SECONDS, require_dask
+from ._dask_cluster import CONNECT_SECONDS, CONNECT_SECONDS_MAX, AddressError, require_dask, scheduler_address
 from ._signals import Interrupted
 from ._validate import DTYPES, SEED_MAX
 from .data import TASKS, truth_table
@@ -81,6 +81,14 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text}")
+    return value
+
+
+def _connect_seconds(text: str) -> float:
+    """--connect-timeout: seconds > 0, at most CONNECT_SECONDS_MAX (Dask's deadline must stay on the clock)."""
+    value = _seconds(text)
+    if value > CONNECT_SECONDS_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {CONNECT_SECONDS_MAX:g} seconds, got {text}")
     return value
 
 
@@ -186,10 +194,10 @@ def add_sweep_parser(commands: Any) -> None:
     )
     run.add_argument(
         "--connect-timeout",
-        type=_seconds,
+        type=_connect_seconds,
         default=CONNECT_SECONDS,
         metavar="SECONDS",
-        help=f"give up on --scheduler after this long (default: {CONNECT_SECONDS:g})",
+        help=f"give up on --scheduler after this long, at most {CONNECT_SECONDS_MAX:g} (default: {CONNECT_SECONDS:g})",
     )
     run.add_argument(
         "--chunk-size",
@@ -255,6 +263,10 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.scheduler is not None:
         if args.threads is not None:
             raise UsageError("--threads is for this machine; a Dask cluster's workers set their own (--nthreads)")
+        try:
+            scheduler_address(args.scheduler)
+        except AddressError as error:
+            raise UsageError(f"--scheduler: {error}") from None
         try:
             require_dask()
         except ImportError as error:
