@@ -23,7 +23,7 @@ import installed
 import xorc
 
 ARGS = {
-    "train": ["train", "--steps", "3000000", "--log-every", "0"],
+    "train": ["train", "--steps", "1000000000", "--log-every", "0"],
     "predict": ["predict", "MODEL"],
     "sweep": ["sweep", "--seeds", "0:100000", "--steps", "2000", "--quiet"],
 }

@@ -15,9 +15,9 @@ after all, it closes itself.
 
 Before any client, the address is read here (``scheduler_address``: tcp://HOST:PORT,
 a malformed one a usage error at once, where Dask would stall and print a traceback
-from ``Client.__del__``), and a plain TCP connection is tried (``_probe``): a refused
-connection or an unknown host is said so at once, where Dask retries until its
-timeout and reports "Timed out". Something that accepts the connection but answers
+from ``Client.__del__``), and a plain TCP connection is tried (``_probe``): an unknown
+host is said so at once, a connection refused until the timeout is said to be refused
+(Dask reports "Timed out"), and something that accepts the connection but answers
 what no Dask scheduler says (Dask: "Unable to allocate 3.01 EiB" for a length read
 from text) is reported as not a Dask scheduler.
 """
@@ -225,18 +225,19 @@ HANDSHAKE_BYTES_MAX = 1 << 20
 
 
 def _probe(address: str, host: str, port: int, timeout: float) -> None:
-    """A TCP connection to the scheduler's port and the first 8 bytes it sends, then closed: ClusterError at
-    once for a refused connection or an unknown host (Dask retries until its timeout, then says "Timed
-    out"), and for a server that does not start as a Dask scheduler does.
+    """A TCP connection to the scheduler's port and the first 8 bytes it sends, then closed: a ClusterError
+    that says why for a refused connection, an unknown host, and a server that does not start as a Dask
+    scheduler does (where Dask says "Timed out", or "Unable to allocate 3.01 EiB").
 
-    A Dask scheduler speaks first: its handshake, a message whose first 8 bytes are its
-    length (a uint64). Dask's client believes any length (text read as one asks for
-    exabytes); here a length beyond HANDSHAKE_BYTES_MAX is not a
-    scheduler, and a server that says nothing within the timeout does not answer.
+    A refused connection is tried again until the timeout, as Dask does (a scheduler started
+    with the sweep may not listen yet), and then reported as refused. A Dask scheduler speaks
+    first: its handshake, a message whose first 8 bytes are its length (a uint64). Dask's
+    client believes any length (text read as one asks for exabytes); here a length beyond
+    HANDSHAKE_BYTES_MAX is not a scheduler, and a server silent until the timeout does not answer.
     """
     deadline = time.monotonic() + timeout
     try:
-        with socket.create_connection((host, port), timeout=timeout) as connection:
+        with _connection(host, port, deadline) as connection:
             start = b""
             while len(start) < 8:
                 connection.settimeout(max(deadline - time.monotonic(), 0.001))
@@ -328,6 +329,17 @@ def _client_in(traceback: TracebackType | None, kind: type) -> Any:
             return candidate
         traceback = traceback.tb_next
     return None
+
+
+def _connection(host: str, port: int, deadline: float) -> socket.socket:
+    """A TCP connection to (host, port), refused ones tried again every 0.1 s until the deadline."""
+    while True:
+        try:
+            return socket.create_connection((host, port), timeout=max(deadline - time.monotonic(), 0.001))
+        except ConnectionRefusedError:
+            if time.monotonic() + 0.1 >= deadline:
+                raise
+            time.sleep(0.1)
 
 
 @contextlib.contextmanager
