@@ -55,14 +55,7 @@ def test_a_signal_in_the_first_moments_gives_its_status_and_at_most_one_line(tmp
     for launcher in launchers():
         for _ in range(RUNS):
             argv = [*launcher, *(model if arg == "MODEL" else arg for arg in ARGS[command])]
-            process = subprocess.Popen(
-                argv,
-                cwd=tmp_path,
-                env=installed.environment(),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            process = installed.start(argv, tmp_path)
             try:
                 time.sleep(rng.uniform(0.0, 0.6))
                 process.send_signal(signum)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import re
 import signal
-import subprocess
 import sys
 import time
 
@@ -38,9 +37,7 @@ def interrupted_twice(tmp_path, run, first, second, rng):
     out = tmp_path / f"s{run}.npz"
     argv = [sys.executable, "-m", "xorc", "sweep", "--seeds", f"0:{SEEDS}", "--steps", str(STEPS), "--lr", str(LR)]
     argv += ["--threads", "2", "--quiet", "--out", str(out), "--checkpoint-every", "0.05"]
-    process = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=installed.environment(), cwd=tmp_path
-    )
+    process = installed.start(argv, tmp_path)
     try:
         wait_for(lambda: out.exists() or process.poll() is not None)
         time.sleep(rng.uniform(0.0, 0.4))  # at a random moment: between, or during, the checkpoints

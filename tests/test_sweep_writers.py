@@ -26,12 +26,9 @@ from xorc.sweeps import SweepFileError, prepare
 RECIPE = {"steps": 400, "lr": 0.5}
 
 
-def xorc_sweep(seeds: str, out, *extra: str, **options) -> subprocess.Popen:
+def xorc_sweep(seeds: str, out, *extra: str, cwd) -> subprocess.Popen:
     argv = [sys.executable, "-m", "xorc", "sweep", "--seeds", seeds, "--steps", str(RECIPE["steps"])]
-    argv += ["--lr", str(RECIPE["lr"]), "--out", str(out), "--quiet", *extra]
-    return subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=installed.environment(), **options
-    )
+    return installed.start([*argv, "--lr", str(RECIPE["lr"]), "--out", str(out), "--quiet", *extra], cwd)
 
 
 def alone(seed: int) -> float:
@@ -175,14 +172,7 @@ def test_kill_9_leftovers_are_cleaned_by_the_next_run(tmp_path):
     out = tmp_path / "s.npz"
     for kill in range(3):
         argv = [sys.executable, "child.py", "sweep", "--seeds", f"{kill * 10}:{kill * 10 + 10}", "--steps", "10"]
-        child = subprocess.Popen(
-            [*argv, "--out", str(out), "--quiet"],
-            cwd=tmp_path,
-            env=installed.environment(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        child = installed.start([*argv, "--out", str(out), "--quiet"], tmp_path)
         try:
             assert child.stdout.readline() == "syncing\n", child.communicate()
             child.send_signal(signal.SIGKILL)
