@@ -29,3 +29,9 @@ def run(arguments, cwd, **options):
     if "stdout" not in options and "stderr" not in options:
         options.setdefault("capture_output", True)
     return subprocess.run([sys.executable, *arguments], cwd=cwd, env=environment(), text=True, **options)
+
+
+def start(argv, cwd):
+    """`argv` started in the folder `cwd` (a tmp_path) on the installed xorc, its output piped as text."""
+    assert os.path.isdir(cwd)
+    return subprocess.Popen(argv, cwd=cwd, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

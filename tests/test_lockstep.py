@@ -43,7 +43,7 @@ def train_batch(networks, X, y, lr, steps, level, check_every=0, pieces=1):
     dtype = networks[0][0].dtype
     W1, W2, b1, b2 = stack(networks, dtype)
     learned_at = np.full(len(networks), -1, dtype=np.int64)
-    work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], dtype)
+    work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], dtype, _simd.level())
     bounds = np.linspace(0, steps, pieces + 1).astype(int)
     for first, last in itertools.pairwise(bounds):
         losses, outputs = _binding.train_lockstep(
@@ -148,14 +148,15 @@ def test_a_failed_call_names_the_problem_and_writes_nothing():
     networks = [initial_weights(seed, 2, 3, 1, np.dtype("float64"), False) for seed in range(3)]
     W1, W2, _, _ = stack(networks, np.float64)
     before = W1.copy()
-    work = _binding.lockstep_workspace(4, 2, 3, 1, np.float64)
+    work = _binding.lockstep_workspace(4, 2, 3, 1, np.float64, _simd.level())
+    options = {"lr": 0.01}
     with pytest.raises(ValueError, match="SIMD level"):
         _binding.train_lockstep(
-            W1, W2, None, None, X, Y, {"lr": 0.01}, 10, first_step=0, check_every=0, learned_at=None, level=99, work=work
+            W1, W2, None, None, X, Y, options, 10, first_step=0, check_every=0, learned_at=None, level=99, work=work
         )
     with pytest.raises(ValueError, match="workspace"):
         _binding.train_lockstep(
-            W1, W2, None, None, X, Y, {"lr": 0.01}, 10, first_step=0, check_every=0, learned_at=None, level=0, work=work[:5]
+            W1, W2, None, None, X, Y, options, 10, first_step=0, check_every=0, learned_at=None, level=0, work=work[:5]
         )
     assert W1.tobytes() == before.tobytes()
 

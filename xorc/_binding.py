@@ -468,6 +468,14 @@ def lockstep_workspace_len(
     return int(length)
 
 
+def lockstep_workspace_bytes(
+    rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int | None = None
+) -> int:
+    """The bytes of the lockstep workspace at SIMD `level` (None: the widest), what it costs in memory
+    for the refusals of ``_memory``; a ValueError naming hidden if none can fit."""
+    return lockstep_workspace_len(rows, n_in, hidden_units, n_out, dtype, level) * np.dtype(dtype).itemsize
+
+
 def lockstep_workspace(
     rows: int, n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, level: int | None = None
 ) -> np.ndarray:

@@ -25,7 +25,16 @@ class RunError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, with its errors raised as one-line UsageErrors instead of exiting."""
+    """argparse, with its errors raised as one-line UsageErrors instead of exiting, and no abbreviations.
+
+    argparse takes any unambiguous prefix of a flag for the flag (``--seed 5`` for
+    ``--seeds 5``): a typo then runs other work than asked. Every parser of the
+    command is a Parser (the subcommands' too, through ``parser_class``), so none does.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)

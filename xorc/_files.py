@@ -133,7 +133,7 @@ def _create_temporary(target: _Target) -> tuple[str, int]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     stem = _temporary_stem(target)
     while True:
-        temp = os.path.join(target.folder, f".{stem}.{os.urandom(4).hex()}.tmp")
+        temp = os.path.join(target.folder, _temporary_name(stem, os.urandom(4).hex()))
         try:
             fd = os.open(temp, flags, 0o600 if target.mode is not None else 0o666)
         except FileExistsError:
@@ -160,6 +160,38 @@ def _create_temporary(target: _Target) -> tuple[str, int]:
             os.unlink(temp)
         raise
     return temp, fd
+
+
+def _temporary_name(stem: str, tag: str) -> str:
+    """The temporary file's name: ".NAME.xxxxxxxx.tmp", hidden, with 8 random hex digits."""
+    return f".{stem}.{tag}.tmp"
+
+
+def remove_temporaries(path: str | os.PathLike[str]) -> list[str]:
+    """Remove the temporary files of `path` that a write killed before its rename left behind; their names.
+
+    A kill -9 (or a power cut) during ``write_atomically`` leaves its temporary file,
+    as large as the file. Only a caller that knows no write of `path` is under way may
+    call this (a sweep holding the file's writer lock, ``_writer_lock``): the names are
+    those that ``write_atomically`` gives this path's temporaries, and no other.
+    """
+    try:
+        target = _target(os.fspath(path))
+        names = os.listdir(target.folder)
+    except (OSError, ValueError):
+        return []
+    stem = _temporary_stem(target)
+    removed = []
+    for name in names:
+        tag = name[len(stem) + 2 : -len(".tmp")]
+        if name != _temporary_name(stem, tag) or len(tag) != 8 or not all(c in "0123456789abcdef" for c in tag):
+            continue
+        temp = os.path.join(target.folder, name)
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.lstat(temp).st_mode):
+                os.unlink(temp)
+                removed.append(name)
+    return removed
 
 
 def _temporary_stem(target: _Target) -> str:

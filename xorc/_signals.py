@@ -11,7 +11,10 @@ a subcommand may add what it had done (``Interrupted``), and ``cli.main`` prints
 a process the signal ended: 130 for SIGINT, 143 for SIGTERM.
 
 Only the command installs a handler: the library leaves a process's signals to
-the program it is part of.
+the program it is part of. One exception, for as long as a sweep runs
+(``SignalsHeld``): the handlers found are wrapped so that once one of them has
+raised (the first Ctrl-C), later signals only cut waiting short and raise nothing
+until the sweep has written what finished. Then the handlers found are back.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator
-from types import FrameType
+import threading
+from collections.abc import Callable, Iterator
+from types import FrameType, TracebackType
 
 
 class Terminated(KeyboardInterrupt):
@@ -47,7 +51,7 @@ def signal_of(interrupt: KeyboardInterrupt) -> signal.Signals:
     return signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
 
 
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+def raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 
@@ -59,7 +63,7 @@ def sigterm_raises() -> Iterator[None]:
     SIGINT; outside the main thread (where no handler can be set) nothing changes.
     """
     try:
-        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        previous = signal.signal(signal.SIGTERM, raise_terminated)
     except ValueError:  # not the main thread
         yield
         return
@@ -70,6 +74,57 @@ def sigterm_raises() -> Iterator[None]:
     finally:
         # (None: the handler before was not set from Python; the default is all there is to restore.)
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+#: The signals that stop work (as exceptions, where a Python handler raises one).
+STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
+class SignalsHeld:
+    """For a ``with`` block: the first SIGINT or SIGTERM acts as its handler says (raises KeyboardInterrupt,
+    or Terminated in the command); from then on, or from ``hold()``, later ones raise nothing.
+
+    A held signal sets `again`, which the cleanup reads to stop waiting (for threads to
+    finish their piece), never to skip writing what finished. The handlers found come back
+    at the end of the block; a held signal is not raised again (the work is stopping anyway).
+    Only Python handlers are wrapped (SIG_DFL ends the process, SIG_IGN ignores, as before),
+    and only in the main thread, the one Python runs signal handlers in.
+    """
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.again = threading.Event()
+        self._found: dict[int, Callable[[int, FrameType | None], object]] = {}
+
+    def __enter__(self) -> SignalsHeld:
+        if threading.current_thread() is threading.main_thread():
+            for signum in STOPPING:
+                handler = signal.getsignal(signum)
+                if callable(handler):
+                    self._found[signum] = handler
+                    signal.signal(signum, self._handle)
+        return self
+
+    def hold(self) -> None:
+        """Hold every later signal (the work is stopping for another reason: it writes what finished)."""
+        self.holding = True
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.holding:
+            self.again.set()
+            return
+        try:
+            self._found[signum](signum, frame)
+        except BaseException:
+            self.holding = True  # the work stops now: from here on, only its cleanup runs
+            raise
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        for signum, handler in self._found.items():
+            if signal.getsignal(signum) == self._handle:  # (unless the program changed it meanwhile)
+                signal.signal(signum, handler)
 
 
 def report(interrupt: KeyboardInterrupt) -> int:

@@ -48,18 +48,21 @@ class StopFlag(Protocol):
     def is_set(self) -> bool: ...
 
 
-def chunk_bytes(recipe: Recipe, batch: int) -> int:
-    """The bytes ``train_chunk`` holds at once for `batch` networks of `recipe`.
+def chunk_bytes(recipe: Recipe, batch: int, level: int | None = None) -> int:
+    """The bytes ``train_chunk`` holds at once for `batch` networks of `recipe`, at SIMD `level`
+    (default: the one in use here).
 
-    Counted: the batch's weights (and biases), X and y, the lockstep workspace, and
+    Counted: the batch's weights (and biases), X and y, the lockstep workspace the level uses, and
     one seed's initial weights as ``initial_weights`` draws them (a float64 stream
     and its copies in the recipe's dtype). Left out: the padding between the arrays,
     the losses and the outputs, a few hundred bytes per network.
     """
     weights = weight_count(*recipe.shape, recipe.bias)
-    workspace = _binding.lockstep_workspace_len(recipe.X.shape[0], *recipe.shape, np.dtype(recipe.dtype), _simd.level())
-    held = (batch * weights + recipe.X.size + recipe.y.size + workspace) * np.dtype(recipe.dtype).itemsize
-    return held + drawing_bytes(weights, np.dtype(recipe.dtype))
+    dtype = np.dtype(recipe.dtype)
+    level = _simd.level() if level is None else level
+    workspace = _binding.lockstep_workspace_bytes(recipe.X.shape[0], *recipe.shape, dtype, level)
+    held = (batch * weights + recipe.X.size + recipe.y.size) * dtype.itemsize + workspace
+    return held + drawing_bytes(weights, dtype)
 
 
 def refuse_chunks_beyond_memory(chunks: list[tuple[Recipe, int]]) -> None:
@@ -94,7 +97,8 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     shapes = [(batch, n_in, hidden), (batch, hidden, n_out), recipe.X.shape, recipe.y.shape]
     if recipe.bias:
         shapes += [(batch, hidden), (batch, n_out)]
-    with _binding.allocating(*recipe.shape, nbytes=chunk_bytes(recipe, batch)):
+    level = _simd.level()
+    with _binding.allocating(*recipe.shape, nbytes=chunk_bytes(recipe, batch, level)):
         arrays = private_arrays(shapes, dtype)
     W1, W2, X, y = arrays[:4]
     b1, b2 = (arrays[4], arrays[5]) if recipe.bias else (None, None)
@@ -107,7 +111,6 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
                 target[index] = source
 
     learned_at = np.full(batch, NOT_LEARNED, dtype=np.int64)
-    level = _simd.level()
     work = _binding.lockstep_workspace(recipe.X.shape[0], *recipe.shape, dtype, level)
     # A batch trains in whole vectors: a lone network costs as much as a few.
     piece = max(1, PIECE_WORK // (max(batch, _simd.lanes() * 2) * recipe.step_work()))

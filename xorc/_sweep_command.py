@@ -27,7 +27,7 @@ from ._cli_args import (
     recipe_values,
     to_json,
 )
-from ._dask_cluster import CONNECT_SECONDS, require_dask
+from ._dask_cluster import CONNECT_SECONDS, CONNECT_SECONDS_MAX, AddressError, require_dask, scheduler_address
 from ._distribution import install_line
 from ._flag_text import on_off
 from ._signals import Interrupted
@@ -83,6 +83,14 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {text}")
+    return value
+
+
+def _connect_seconds(text: str) -> float:
+    """--connect-timeout: seconds > 0, at most CONNECT_SECONDS_MAX (Dask's deadline must stay on the clock)."""
+    value = _seconds(text)
+    if value > CONNECT_SECONDS_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {CONNECT_SECONDS_MAX:g} seconds, got {text}")
     return value
 
 
@@ -159,10 +167,10 @@ def add_sweep_parser(commands: Any) -> None:
     )
     run.add_argument(
         "--connect-timeout",
-        type=_seconds,
+        type=_connect_seconds,
         default=CONNECT_SECONDS,
         metavar="SECONDS",
-        help=f"give up on --scheduler after this long (default: {CONNECT_SECONDS:g})",
+        help=f"give up on --scheduler after this long, at most {CONNECT_SECONDS_MAX:g} (default: {CONNECT_SECONDS:g})",
     )
     run.add_argument(
         "--chunk-size",
@@ -217,13 +225,17 @@ def _describe(key: str, value: Any) -> str:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from .sweeps import SweepFileError, SweepInterrupted, prepare, run_jobs
+    from .sweeps import SweepFileError, prepare
 
     if args.plot is not None:
         check_plot(args.plot)
     if args.scheduler is not None:
         if args.threads is not None:
             raise UsageError("--threads is for this machine; a Dask cluster's workers set their own (--nthreads)")
+        try:
+            scheduler_address(args.scheduler)
+        except AddressError as error:
+            raise UsageError(f"--scheduler: {error}") from None
         try:
             require_dask()
         except ImportError as error:
@@ -251,34 +263,20 @@ def _sweep(args: argparse.Namespace) -> int:
             jobs.append(prepare(args.seeds, X, y, checkpoint=out, **options))
         except SweepFileError as error:
             raise RunError(f"--out: {error}") from None
+        except OSError as error:  # (each --compare setting has a file name of its own)
+            raise RunError(f"--out {out}: cannot write it ({error.strerror or error})") from None
         except (TypeError, ValueError) as error:
             raise UsageError(str(error)) from None
         recipes.append(recipe)
-    with _executor(args) as executor:
-        try:
-            results = run_jobs(
-                jobs,
-                threads=args.threads,
-                executor=executor,
-                chunk_size=args.chunk_size,
-                checkpoint_every=args.checkpoint_every,
-                progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
-            )
-        except SweepInterrupted as stop:
-            # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
-            cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
-            raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
-        except Exception as error:
-            # A file error carries its errno; a lost connection to the cluster is an OSError too, without one.
-            if isinstance(error, OSError) and (executor is None or error.errno is not None):
-                raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
-            if executor is None:
-                raise
-            # A chunk failed on the cluster (xorc missing on a worker, a worker lost too often, the
-            # scheduler gone): the finished seeds are in --out already; say what happened, once.
-            kept = "; the finished seeds are in --out" if args.out is not None else ""
-            failed = f"the sweep failed on the cluster ({_why(error)}){kept}"
-            raise RunError(f"--scheduler {args.scheduler}: {failed}") from None
+    try:
+        results, executor = _run(args, jobs)
+    except Interrupted:
+        raise
+    except KeyboardInterrupt as interrupt:
+        # A signal after the sweep had stopped or ended (while the cluster's client closed, or
+        # the results were gathered): what finished is in --out all the same, and the line says how much.
+        done, total = sum(int(np.count_nonzero(job.done)) for job in jobs), sum(job.seeds.size for job in jobs)
+        raise Interrupted(interrupt, f"after {done} of {total} seeds") from None
     if executor is not None:
         results = [dataclasses.replace(result, executor=f"Dask cluster {args.scheduler}") for result in results]
     runs = list(zip(recipes, results, strict=True))
@@ -310,6 +308,38 @@ def _sweep(args: argparse.Namespace) -> int:
         except (ImportError, OSError) as error:
             raise RunError(f"--plot: {error}") from None
     return 0
+
+
+def _run(args: argparse.Namespace, jobs: list[Any]) -> tuple[list[SweepResult], Executor | None]:
+    """The prepared jobs run on this machine or the --scheduler's cluster: their results, and the executor."""
+    from .sweeps import SweepInterrupted, run_jobs
+
+    with _executor(args) as executor:
+        try:
+            results = run_jobs(
+                jobs,
+                threads=args.threads,
+                executor=executor,
+                chunk_size=args.chunk_size,
+                checkpoint_every=args.checkpoint_every,
+                progress=None if args.quiet else _Progress(sys.stderr, "sweep "),
+            )
+        except SweepInterrupted as stop:
+            # The command's one line and status (130, or 143 for SIGTERM): xorc._signals.report.
+            cause = stop.__cause__ if isinstance(stop.__cause__, KeyboardInterrupt) else stop
+            raise Interrupted(cause, f"after {stop.done} of {stop.total} seeds") from None
+        except Exception as error:
+            # A file error carries its errno; a lost connection to the cluster is an OSError too, without one.
+            if isinstance(error, OSError) and (executor is None or error.errno is not None):
+                raise RunError(f"--out {args.out}: cannot write it ({error.strerror or error})") from None
+            if executor is None:
+                raise
+            # A chunk failed on the cluster (xorc missing on a worker, a worker lost too often, the
+            # scheduler gone): the finished seeds are in --out already; say what happened, once.
+            kept = "; the finished seeds are in --out" if args.out is not None else ""
+            failed = f"the sweep failed on the cluster ({_why(error)}){kept}"
+            raise RunError(f"--scheduler {args.scheduler}: {failed}") from None
+    return results, executor
 
 
 @contextlib.contextmanager
@@ -386,10 +416,13 @@ def _compare_table(
         )
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
     first = results[0]
-    where = first.executor or f"{first.threads} threads"
+    where = first.executor or f"{first.threads} thread{'s' * (first.threads != 1)}"
+    levels = sorted({level for result in results for level in result.simd.split(",") if level})
+    # (No level when the grid trained nothing: every seed of every setting came from --out.)
+    ran = f"on {where}, SIMD {','.join(levels)}" if levels else "every seed resumed from the checkpoints"
     lines = [
         f"seeds {seeds_text} ({len(first)} per setting); {fixed}; steps to learn checked every {first.check_every}; "
-        f"{first.seconds or 0.0:.1f} s on {where}, SIMD {first.simd}",
+        f"{first.seconds or 0.0:.1f} s {ran}",
         "",
     ]
     for row in [header, *rows]:

@@ -27,7 +27,10 @@ from typing import Any
 
 import numpy as np
 
+from . import _simd
+from ._signals import SignalsHeld
 from ._sweep_chunks import ChunkResult, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
+from ._writer_lock import WriterLock
 from .recipe import Recipe
 
 #: progress(done, total): called from the calling thread as seeds finish.
@@ -70,6 +73,8 @@ class Job:
     done: np.ndarray  # (n,) bool: which seeds have their results
     #: write(job): writes the job's finished results to its checkpoint; None without one.
     checkpoint: Callable[[Job], None] | None = None
+    #: the checkpoint's writer lock (``_writer_lock``), held from before it is read until the sweep ends.
+    lock: WriterLock | None = None
     dirty: bool = field(default=False)  # results not yet in the checkpoint
     #: the SIMD levels the chunks were trained at (a remote worker uses its own processor's best).
     simd: set[str] = field(default_factory=set)
@@ -86,10 +91,10 @@ class Job:
             done=np.zeros(n, dtype=bool),
         )
 
-    def store(self, positions: np.ndarray, result: ChunkResult) -> None:
-        """Copy a finished chunk's results in; `done` is set last, so a half-copied chunk counts as not done."""
-        if not np.array_equal(result.seeds, self.seeds[positions]):
-            raise RuntimeError("a chunk came back with other seeds than it was sent")
+    def store(self, positions: np.ndarray, result: object) -> None:
+        """Copy a finished chunk's results in, once checked (``check_chunk``); `done` is set last, so a
+        half-copied chunk counts as not done."""
+        result = check_chunk(result, self.recipe, self.seeds[positions])
         self.losses[positions] = result.losses
         self.outputs[positions] = result.outputs
         self.learned_at[positions] = result.learned_at
@@ -97,10 +102,57 @@ class Job:
         self.done[positions] = True
         self.dirty = True
 
+    def release(self) -> None:
+        """Give the checkpoint's writer lock back: the sweep of this job has ended, or will not run."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
     def save(self) -> None:
         if self.checkpoint is not None and self.dirty:
             self.checkpoint(self)
             self.dirty = False
+
+
+class ChunkResultError(RuntimeError):
+    """A chunk came back from the executor as something train_chunk does not return."""
+
+
+def check_chunk(result: object, recipe: Recipe, seeds: np.ndarray) -> ChunkResult:
+    """`result` if it is what ``train_chunk(recipe, seeds)`` returns, else ChunkResultError saying what is wrong.
+
+    Any executor may run a chunk (another process, another machine, the caller's own
+    class), and what comes back is copied into the sweep's arrays, where numpy would cast
+    a wrong dtype and broadcast a wrong shape without a word. So: a ChunkResult, of these
+    very seeds in this order, each array of its dtype and shape, every learning step -1 or
+    a checked one (a multiple of check_every, or the last step), and a SIMD level's name.
+    """
+    sent = f"the chunk of {seeds.size} seed{'s' * (seeds.size != 1)} from seed {seeds[0]}"
+    if not isinstance(result, ChunkResult):
+        raise ChunkResultError(f"{sent} came back as {type(result).__name__}, not a ChunkResult")
+    batch, (rows, n_out) = seeds.size, recipe.y.shape
+    expected: dict[str, tuple[np.dtype, tuple[int, ...]]] = {
+        "seeds": (np.dtype(np.int64), (batch,)),
+        "losses": (np.dtype(np.float64), (batch,)),
+        "outputs": (np.dtype(recipe.dtype), (batch, rows, n_out)),
+        "learned_at": (np.dtype(np.int64), (batch,)),
+    }
+    for name, (dtype, shape) in expected.items():
+        array = getattr(result, name)
+        if not isinstance(array, np.ndarray) or array.dtype != dtype or array.shape != shape:
+            got = f"{array.dtype} {array.shape}" if isinstance(array, np.ndarray) else type(array).__name__
+            raise ChunkResultError(f"{sent} came back with {name} {got}, not {dtype} {shape}")
+    if not np.array_equal(result.seeds, seeds):
+        raise ChunkResultError(f"{sent} came back with other seeds than it was sent")
+    at = result.learned_at
+    checked = (at == -1) | ((at >= 0) & (at <= recipe.steps) & ((at % recipe.check_every == 0) | (at == recipe.steps)))
+    if not np.all(checked):
+        raise ChunkResultError(
+            f"{sent} came back with learned_at {at[~checked][0]}, which is no checked step of {recipe.steps}"
+        )
+    if not isinstance(result.simd, str) or result.simd not in _simd.LEVELS:
+        raise ChunkResultError(f"{sent} came back with simd {result.simd!r}, not one of {', '.join(_simd.LEVELS)}")
+    return result
 
 
 def chunk_sizes(jobs: list[Job], workers: int | None) -> list[int]:
@@ -187,64 +239,78 @@ def run(
                 if shares_flag
                 else pool.submit(train_chunk, job.recipe, seeds)
             )
+            if not isinstance(future, Future):
+                raise TypeError(f"executor.submit returned {type(future).__name__}, not a concurrent.futures.Future")
             pending[future] = (job, positions)
             future.add_done_callback(done.put)
 
     def collect(finished: set[Future[ChunkResult | None]]) -> None:
         for future in finished:
             job, positions = pending.pop(future)
-            result = future.result()
-            if result is not None:
-                job.store(positions, result)
+            job.store(positions, future.result())  # (None only after a stop, which ends this loop)
 
     def save_all() -> None:
         for job in jobs:
             job.save()
 
-    try:
-        if progress is not None:
-            progress(done_count(), total)
-        refill()
-        saved_at = time.monotonic()
-        write_seconds = 0.0
-        while pending:
-            try:
-                finished = {done.get(timeout=0.1)}
-            except queue.Empty:
-                continue
-            with contextlib.suppress(queue.Empty):
-                while True:
-                    finished.add(done.get_nowait())
-            collect(finished)
-            refill()
+    # A second signal (an impatient user, `timeout -s INT`) must not cut the saving of what finished
+    # short: SignalsHeld lets the first one raise here, and only notes the later ones (`again`),
+    # which then only end the wait for the running chunks.
+    with SignalsHeld() as signals:
+        try:
             if progress is not None:
                 progress(done_count(), total)
-            # Every checkpoint_every seconds, or less often when writing takes more than 5% of the time.
-            if time.monotonic() - saved_at >= max(checkpoint_every, 20 * write_seconds):
-                started = time.monotonic()
-                save_all()
-                saved_at = time.monotonic()
-                write_seconds = saved_at - started
-    except BaseException as error:
-        stop.set()
-        for future in pending:
-            future.cancel()
-        if own_pool is not None:
-            own_pool.shutdown(wait=True, cancel_futures=True)  # the running chunks stop within a piece
-        # What finished before the stop is kept: collected and checkpointed.
-        finished = {future for future in pending if future.done() and not future.cancelled()}
-        for future in finished:
-            job, positions = pending.pop(future)
-            if future.exception() is None and (result := future.result()) is not None:
-                job.store(positions, result)
-        save_all()
-        if isinstance(error, KeyboardInterrupt) and not isinstance(error, SweepInterrupted):
-            raise SweepInterrupted(done_count(), total) from error
-        raise
-    finally:
-        if own_pool is not None:
-            own_pool.shutdown(wait=True)
-    save_all()
+            refill()
+            saved_at = time.monotonic()
+            write_seconds = 0.0
+            while pending:
+                try:
+                    finished = {done.get(timeout=0.1)}
+                except queue.Empty:
+                    continue
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        finished.add(done.get_nowait())
+                collect(finished)
+                refill()
+                if progress is not None:
+                    progress(done_count(), total)
+                # Every checkpoint_every seconds, or less often when writing takes more than 5% of the time.
+                if time.monotonic() - saved_at >= max(checkpoint_every, 20 * write_seconds):
+                    started = time.monotonic()
+                    save_all()
+                    saved_at = time.monotonic()
+                    write_seconds = saved_at - started
+            save_all()
+        except BaseException as error:
+            signals.hold()
+            stop.set()
+            for future in pending:
+                future.cancel()
+            if own_pool is not None:
+                # The running chunks see the stop flag within a piece (a few ms) and end; a later signal stops
+                # the waiting for them (they end on their own), never the saving below.
+                own_pool.shutdown(wait=False, cancel_futures=True)
+                while not signals.again.is_set() and not all(future.done() for future in pending):
+                    with contextlib.suppress(queue.Empty):
+                        done.get(timeout=0.02)
+            # What finished before the stop is kept: collected and checkpointed.
+            finished = {future for future in pending if future.done() and not future.cancelled()}
+            for future in finished:
+                job, positions = pending.pop(future)
+                if future.exception() is None and (result := future.result()) is not None:
+                    with contextlib.suppress(ChunkResultError):  # not kept; the error on its way says why we stop
+                        job.store(positions, result)
+            save_all()
+            if isinstance(error, KeyboardInterrupt) and not isinstance(error, SweepInterrupted):
+                raise SweepInterrupted(done_count(), total) from error
+            raise
+        finally:
+            if own_pool is not None:
+                own_pool.shutdown(wait=not signals.again.is_set())
+    missing = [job.seeds[~job.done] for job in jobs if not job.done.all()]
+    if missing:  # (a sweep returns only with every seed's result)
+        raise ChunkResultError(f"no result came back for seed {missing[0][0]} (and {sum(map(len, missing)) - 1} more)")
 
 
 def _chunks(jobs: list[Job], sizes: list[int]) -> Iterator[tuple[Job, np.ndarray]]:
