@@ -28,8 +28,8 @@ from collections.abc import Callable
 import numpy as np
 
 import xorc
-from xorc._sweep_chunks import train_chunk
-from xorc._sweep_run import chunk_sizes
+from xorc.sweeping.chunks import train_chunk
+from xorc.sweeping.run import chunk_sizes
 from xorc.sweeps import prepare
 
 

@@ -155,7 +155,7 @@ def test_a_network_beyond_the_machines_memory_is_one_line(capsys, monkeypatch):
     import xorc.sweeps
     from xorc import _memory
 
-    one_chunk = xorc._sweep_chunks.chunk_bytes(xorc.sweeps.prepare(range(1), hidden=100000, steps=1).recipe, 1)
+    one_chunk = xorc.sweeping.chunks.chunk_bytes(xorc.sweeps.prepare(range(1), hidden=100000, steps=1).recipe, 1)
     monkeypatch.setattr(_memory, "memory_limit", lambda: 1 << 20)
     too_large = "hidden=100000 is too large: "
     assert main(["train", "--hidden", "100000", "--quiet"]) == 1

@@ -10,7 +10,8 @@ import pytest
 
 import installed
 import xorc
-from xorc import _binding, _memory, _sweep_chunks
+from xorc import _binding, _memory
+from xorc.sweeping import chunks as _sweep_chunks
 from xorc.sweeps import prepare, run_jobs
 
 X, Y = xorc.truth_table("xor")

@@ -1,4 +1,4 @@
-"""Memory refusals count what the work will hold (issue 22, defect 8).
+"""Memory refusals count what the work will hold.
 
 The estimate of a sweep's chunk is checked against how much of its workspace training
 really writes, at every SIMD level here; and the limit is the lowest that the process's
@@ -12,7 +12,7 @@ import pytest
 
 import xorc
 from xorc import _binding, _memory, _simd
-from xorc._sweep_chunks import chunk_bytes, train_networks
+from xorc.sweeping.chunks import chunk_bytes, train_networks
 from xorc.sweeps import prepare
 
 #: Hidden units of the measured networks: a workspace of 12.6 MB at the widest level, and not the seed shape
@@ -26,7 +26,7 @@ def touched_bytes(level: int, dtype) -> int:
     with SENTINEL and finding the last element that a training step changed."""
     dtype = np.dtype(dtype)
     rows, n_in, n_out = 4, 2, 1
-    length = _binding.lockstep_workspace_len(rows, n_in, HIDDEN, n_out, dtype)
+    length = _binding.lockstep_workspace_len(rows, n_in, HIDDEN, n_out, dtype, level)
     work = np.empty(length, dtype=dtype)
     bits = work.view(np.uint64 if dtype.itemsize == 8 else np.uint32)
     bits[...] = SENTINEL if dtype.itemsize == 8 else SENTINEL >> 32
@@ -35,7 +35,7 @@ def touched_bytes(level: int, dtype) -> int:
     W2 = rng.uniform(-1, 1, (1, HIDDEN, n_out)).astype(dtype)
     X, y = (array.astype(dtype) for array in xorc.truth_table("xor"))
     learned_at = np.full(1, -1, dtype=np.int64)
-    train_networks(W1, W2, None, None, X, y, 0.01, 0, 2, 1, learned_at, level=level, work=work)
+    train_networks(W1, W2, None, None, X, y, {"lr": 0.01}, 0, 2, 1, learned_at, level=level, work=work)
     changed = np.flatnonzero(bits != bits[-1])  # (the last element is alignment room, never written)
     return int(changed[-1] + 1) * dtype.itemsize
 
@@ -43,8 +43,8 @@ def touched_bytes(level: int, dtype) -> int:
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("level", range(_simd.level() + 1), ids=lambda level: _simd.LEVELS[level])
 def test_a_chunk_counts_the_workspace_its_level_touches(monkeypatch, level, dtype):
-    """A level of L lanes touches L/8 of the workspace C sizes for AVX-512 (the scalar level an eighth).
-    The estimate counted all of it at every level (25.1 GiB for 3 GB of work at hidden 2**24)."""
+    """The estimate counts the workspace of the level that trains, which training fills; it counted
+    AVX-512's at every level (25.1 GiB for 3 GB of work at hidden 2**24)."""
     touched = touched_bytes(level, dtype)
     recipe = prepare([0], hidden=HIDDEN, steps=1, dtype=dtype).recipe
     monkeypatch.setattr(_simd, "_CHOSEN", level)

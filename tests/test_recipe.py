@@ -9,6 +9,7 @@ one of these fails here, naming what is missing.
 
 import inspect
 import json
+import pickle
 import subprocess
 import sys
 
@@ -225,16 +226,22 @@ def test_sweep_reader_refuses_what_the_api_refuses(tmp_path, sweep_bytes, option
 
 
 def test_the_sweep_file_format_does_not_import_the_worker_module():
-    code = "import sys, xorc.sweep_file; print('xorc._sweep_chunks' in sys.modules)"
+    code = "import sys, xorc.sweeping.file; print('xorc.sweeping.chunks' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
 
 def test_the_names_dask_workers_and_older_code_import_still_work():
-    from xorc._sweep_chunks import Recipe, on_target_side, train_chunk
+    # A Dask worker unpickles train_chunk by its module's name: xorc 0.2's name still finds it, and a
+    # pickle made now names its new home. Recipe is imported from there too.
+    from xorc._sweep_chunks import train_chunk as by_the_old_name
+    from xorc.sweeping.chunks import Recipe, on_target_side, train_chunk
 
     assert Recipe is recipe.Recipe and callable(train_chunk) and callable(on_target_side)
-    assert train_chunk.__module__ == "xorc._sweep_chunks"  # what a pickle of it names
+    assert by_the_old_name is train_chunk and train_chunk.__module__ == "xorc.sweeping.chunks"
+    assert pickle.loads(pickle.dumps(train_chunk)) is train_chunk
+    # A function pickles as a reference (the GLOBAL opcode): module and name, as xorc 0.2 wrote them.
+    assert pickle.loads(b"cxorc._sweep_chunks\ntrain_chunk\n.") is train_chunk
 
 
 def test_sweep_result_reads_its_recipe():

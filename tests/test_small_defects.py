@@ -130,7 +130,7 @@ def unwritable_folder(tmp_path):
 
 
 def test_the_api_refuses_an_unwritable_checkpoint_before_training(unwritable_folder, monkeypatch):
-    from xorc import _sweep_run
+    from xorc.sweeping import run as _sweep_run
 
     trained = []
     real = _sweep_run.train_chunk

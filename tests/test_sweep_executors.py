@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import xorc
-from xorc._sweep_chunks import Recipe, train_chunk
+from xorc.sweeping.chunks import Recipe, train_chunk
 from xorc.sweeps import prepare, run_jobs
 
 X, Y = xorc.truth_table("xor")

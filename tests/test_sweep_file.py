@@ -16,7 +16,7 @@ from npz_edits import archive_bytes, members, npy
 import installed
 import xorc
 from xorc.cli import main
-from xorc.sweep_file import MEMBERS
+from xorc.sweeping.file import MEMBERS
 
 RECIPE = {"steps": 400, "lr": 0.5, "check_every": 40}
 

@@ -8,8 +8,8 @@ import pytest
 import xorc
 from xorc import _binding
 from xorc._learned import DIVERGED
-from xorc._sweep_chunks import Recipe, train_chunk, train_networks
 from xorc.cli import main
+from xorc.sweeping.chunks import Recipe, train_chunk, train_networks
 
 
 def on_its_side(out, y):

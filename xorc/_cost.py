@@ -1,8 +1,8 @@
 """The one cost model: the work of one training step of one network, in units of about a multiply-add.
 
 Training is cut into pieces by it (``_binding.piece_steps`` for one network,
-``_sweep_chunks.train_chunk`` for a batch in lockstep) and a remote sweep's chunks
-are sized by it (``_sweep_run.chunk_sizes``). Only the sizes of pieces and chunks
+``sweeping.chunks.train_chunk`` for a batch in lockstep) and a remote sweep's chunks
+are sized by it (``sweeping.run.chunk_sizes``). Only the sizes of pieces and chunks
 depend on it, never a result.
 """
 

@@ -172,7 +172,7 @@ def remove_temporaries(path: str | os.PathLike[str]) -> list[str]:
 
     A kill -9 (or a power cut) during ``write_atomically`` leaves its temporary file,
     as large as the file. Only a caller that knows no write of `path` is under way may
-    call this (a sweep holding the file's writer lock, ``_writer_lock``): the names are
+    call this (a sweep holding the file's writer lock, ``sweeping.writer_lock``): the names are
     those that ``write_atomically`` gives this path's temporaries, and no other.
     """
     try:

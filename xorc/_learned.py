@@ -1,8 +1,8 @@
 """What "learned" means, defined once: the core's own test (every output on its target's side of
 0.5), and the learned_at the core gives a network it trained to the end.
 
-Used where networks are trained (``_sweep_chunks``) and where their results are read back
-(``sweep_file``), which must not import the worker module.
+Used where networks are trained (``sweeping.chunks``) and where their results are read back
+(``sweeping.file``), which must not import the worker module.
 """
 
 from __future__ import annotations

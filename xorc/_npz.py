@@ -12,7 +12,7 @@ One policy for every file xorc reads back:
   metadata declares before memory is taken for its data; the member must hold exactly
   the bytes the header declares, and its CRC-32 is checked by reading to the end.
   Nothing is ever unpickled.
-- Values: the format checks them (``model_file``, ``sweep_file``), with the
+- Values: the format checks them (``model_file``, ``sweeping.file``), with the
   metadata's recipe fields checked by the table in ``xorc.recipe``.
 
 Every failure is the `fail` function's exception (a FileError: a ModelFileError or a

@@ -27,7 +27,6 @@ from ._cli_args import (
     recipe_values,
     to_json,
 )
-from ._dask_cluster import CONNECT_SECONDS, CONNECT_SECONDS_MAX, AddressError, require_dask, scheduler_address
 from ._distribution import install_line
 from ._flag_text import on_off
 from ._signals import Interrupted
@@ -35,6 +34,7 @@ from ._validate import SEED_MAX
 from .data import truth_table
 from .plotting import plot_sweep
 from .recipe import BY_NAME, SWEEP, options_of
+from .sweeping.dask_cluster import CONNECT_SECONDS, CONNECT_SECONDS_MAX, AddressError, require_dask, scheduler_address
 
 if TYPE_CHECKING:
     from .sweeps import SweepResult
@@ -348,7 +348,7 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
     if args.scheduler is None:
         yield None
         return
-    from ._dask_cluster import AddressError, ClusterError, cluster_executor
+    from .sweeping.dask_cluster import AddressError, ClusterError, cluster_executor
 
     with contextlib.ExitStack() as stack:
         try:

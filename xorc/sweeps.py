@@ -8,10 +8,10 @@ is bit for bit the one ``xorc.train(seed=s, ...)`` gives, whatever the executor,
 the chunking and the number of threads.
 
 The layers: this module checks the arguments, reads a checkpoint to resume from,
-and builds the ``SweepResult``; ``_sweep_run`` hands chunks of seeds to a
+and builds the ``SweepResult``; ``sweeping.run`` hands chunks of seeds to a
 ``concurrent.futures.Executor`` (by default a pool of local threads) and collects
-their results, progress and checkpoints on the calling thread; ``_sweep_chunks``
-trains one chunk where it runs; ``sweep_file`` writes and reads the checkpoints.
+their results, progress and checkpoints on the calling thread; ``sweeping.chunks``
+trains one chunk where it runs; ``sweeping.file`` writes and reads the checkpoints.
 Only the final loss, outputs and learning step of a seed are kept, so memory does
 not grow with the number of steps, and grows with the number of seeds by a few
 dozen bytes each.
@@ -30,14 +30,16 @@ from typing import Any
 
 import numpy as np
 
-from . import _binding, _validate, _writer_lock, sweep_file
+from . import _binding, _validate
 from ._files import check_writable, remove_temporaries
 from ._learned import learned_flags
-from ._sweep_chunks import refuse_chunks_beyond_memory
-from ._sweep_run import Job, Progress, SweepInterrupted, run
 from ._validate import SEED_MAX
 from .recipe import BY_NAME, DEFAULTS, SWEEP, Recipe, arguments_of
-from .sweep_file import SweepFileError
+from .sweeping import file as sweep_file
+from .sweeping import writer_lock
+from .sweeping.chunks import refuse_chunks_beyond_memory
+from .sweeping.file import SweepFileError
+from .sweeping.run import Job, Progress, SweepInterrupted, run
 
 __all__ = ["SweepFileError", "SweepInterrupted", "SweepResult", "load_sweep", "sweep", "wilson_interval"]
 
@@ -315,11 +317,11 @@ def sweep(
     (default: every core this process may use); any ``concurrent.futures.Executor``
     (a ``ProcessPoolExecutor``, a thread pool, Dask's ``Client.get_executor()``)
     receives the work as chunks of `chunk_size` seeds (default: chosen from the
-    work), each a call of ``xorc._sweep_chunks.train_chunk``. The results do not
+    work), each a call of ``xorc.sweeping.chunks.train_chunk``. The results do not
     depend on any of these.
 
     `checkpoint`, a path (.npz), keeps the finished seeds' results in a sweep file
-    (see ``xorc.sweep_file``) as the sweep runs: every `checkpoint_every` seconds
+    (see ``xorc.sweeping.file``) as the sweep runs: every `checkpoint_every` seconds
     (less often when writing takes longer than a twentieth of that), when the sweep
     is interrupted or fails, and at the end. If the file exists, the seeds it holds
     are not trained again: the sweep resumes. A file of another recipe is refused
@@ -489,7 +491,7 @@ def _result(job: Job, *, threads: int, executor: str, seconds: float | None, res
 def _attach_checkpoint(job: Job, checkpoint: str | os.PathLike[str]) -> None:
     """Resume `job` from the sweep file `checkpoint` if there is one, and make the job keep it up to date.
 
-    The job holds the file's writer lock (``_writer_lock``) from before it reads the file
+    The job holds the file's writer lock (``sweeping.writer_lock``) from before it reads the file
     until its sweep ends (``Job.release``): a second sweep of the same file is refused at
     once, and the temporary files that a killed write of it left behind are removed.
     """
@@ -503,8 +505,8 @@ def _attach_checkpoint(job: Job, checkpoint: str | os.PathLike[str]) -> None:
     # written is found now, by the writer's own checks, before any training (OSError naming path).
     check_writable(path)
     try:
-        job.lock = _writer_lock.take(path)
-    except _writer_lock.WriterBusyError as error:
+        job.lock = writer_lock.take(path)
+    except writer_lock.WriterBusyError as error:
         raise SweepFileError(
             f"checkpoint {path!r}: {error.strerror}; wait for it to end, or give another file "
             "(the seeds it writes are kept when this sweep runs again after it)"

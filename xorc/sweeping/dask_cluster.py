@@ -36,7 +36,7 @@ from concurrent.futures import Executor, Future, InvalidStateError
 from types import TracebackType
 from typing import Any
 
-from ._distribution import install_line
+from .._distribution import install_line
 
 #: What a user without the extra must install.
 INSTALL = install_line("dask")

@@ -32,13 +32,13 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import _npz
-from ._files import write_atomically
-from ._learned import DIVERGED, NOT_LEARNED, on_target_side
-from ._validate import SEED_MAX, is_whole, short
-from .data import task_of
-from .recipe import Recipe, read_meta
-from .recipe import differences as recipe_differences
+from .. import _npz
+from .._files import write_atomically
+from .._learned import DIVERGED, NOT_LEARNED, on_target_side
+from .._validate import SEED_MAX, is_whole, short
+from ..data import task_of
+from ..recipe import Recipe, read_meta
+from ..recipe import differences as recipe_differences
 
 FORMAT = "xorc sweep"
 #: The version of the layout written by this xorc; files with a higher one are refused.

@@ -1,7 +1,7 @@
 """Running sweeps through an executor: chunks of seeds out, results in, progress and checkpoints here.
 
 Every sweep, local or not, is the same loop on the calling thread: chunks of seeds
-(``_sweep_chunks.train_chunk`` calls) are submitted to a ``concurrent.futures.Executor``,
+(``sweeping.chunks.train_chunk`` calls) are submitted to a ``concurrent.futures.Executor``,
 a bounded number at a time; as each finishes, its arrays are copied into the
 sweep's results, progress is reported and, every few seconds, the checkpoints are
 written. Several recipes (a --compare grid) share one stream of chunks, so the
@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from . import _simd
-from ._signals import SignalsHeld
-from ._sweep_chunks import ChunkResult, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
-from ._writer_lock import WriterLock
-from .recipe import Recipe
+from .. import _simd
+from .._signals import SignalsHeld
+from ..recipe import Recipe
+from .chunks import ChunkResult, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
+from .writer_lock import WriterLock
 
 #: progress(done, total): called from the calling thread as seeds finish.
 Progress = Callable[[int, int], Any]
@@ -73,7 +73,7 @@ class Job:
     done: np.ndarray  # (n,) bool: which seeds have their results
     #: write(job): writes the job's finished results to its checkpoint; None without one.
     checkpoint: Callable[[Job], None] | None = None
-    #: the checkpoint's writer lock (``_writer_lock``), held from before it is read until the sweep ends.
+    #: the checkpoint's writer lock (``sweeping.writer_lock``), held from before it is read until the sweep ends.
     lock: WriterLock | None = None
     dirty: bool = field(default=False)  # results not yet in the checkpoint
     #: the SIMD levels the chunks were trained at (a remote worker uses its own processor's best).
@@ -180,7 +180,7 @@ def refuse_threads_beyond_memory(jobs: list[Job], sizes: list[int], threads: int
     machine's memory: raised before any thread starts.
 
     The jobs of a grid share the threads, so any `threads` chunks of any jobs may run
-    together: the check counts the `threads` largest (``_sweep_chunks.chunk_bytes``)
+    together: the check counts the `threads` largest (``sweeping.chunks.chunk_bytes``)
     among each job's first chunks of `sizes` seeds not done yet. A sweep refused so
     may fit with fewer threads or smaller chunks.
     """
