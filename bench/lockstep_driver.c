@@ -77,16 +77,14 @@ int main(int argc, char **argv)
     int status;
     double mean = 0;
     if (single) {
-        status =
-            xorc_train_lockstep_s(W1s, NULL, W2s, NULL, losss, outs, learned_at, works, work_len,
-                                  Xs, ys, 4, 2, 3, 1, batch, &options, level);
+        status = xorc_train_lockstep_s(W1s, NULL, W2s, NULL, losss, outs, learned_at, works,
+                                       work_len, Xs, ys, 4, 2, 3, 1, batch, &options, level);
         for (size_t k = 0; k < batch; k++) {
             mean += losss[k] / (double)batch;
         }
     } else {
-        status =
-            xorc_train_lockstep_d(W1d, NULL, W2d, NULL, lossd, outd, learned_at, workd, work_len,
-                                  XOR_X, XOR_Y, 4, 2, 3, 1, batch, &options, level);
+        status = xorc_train_lockstep_d(W1d, NULL, W2d, NULL, lossd, outd, learned_at, workd,
+                                       work_len, XOR_X, XOR_Y, 4, 2, 3, 1, batch, &options, level);
         for (size_t k = 0; k < batch; k++) {
             mean += lossd[k] / (double)batch;
         }

@@ -87,8 +87,8 @@ static int FN(train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *w
                      size_t n_hidden, size_t n_out, REAL lr, uint64_t steps)
 {
     const xorc_options options = FN(options)(lr, steps);
-    return FN(xorc_train)(W1, b1, W2, b2, loss, NULL, NULL, work, work_len, X, y, n, n_in,
-                          n_hidden, n_out, &options);
+    return FN(xorc_train)(W1, b1, W2, b2, loss, NULL, NULL, work, work_len, X, y, n, n_in, n_hidden,
+                          n_out, &options);
 }
 
 static void FN(fill_uniform)(REAL *buf, size_t len, struct rng *r, double lo, double hi)
@@ -208,7 +208,7 @@ static REAL FN(sse)(const struct FN(net) * net, REAL *hidden, REAL *out, int *ok
     const struct dims d = net->d;
     REAL loss = 0;
     *ok &= FN(forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
-                            d.n_hidden, d.n_out)
+                       d.n_hidden, d.n_out)
            == XORC_OK;
     *ok &= FN(loss)(&loss, out, net->y, d.n, d.n_out) == XORC_OK;
     return loss;
@@ -274,8 +274,8 @@ static void FN(test_by_hand)(struct tally *t)
         REAL loss = -1;
         int ok = FN(forward)(hidden, out, X, W1, B1, W2, B2, 3, 2, 2, 2) == XORC_OK;
         ok &= FN(loss)(&loss, out, y, 3, 2) == XORC_OK;
-        ok &= FN(backward)(dW1, bias ? db1 : NULL, dW2, bias ? db2 : NULL, delta, X, y, hidden,
-                                out, W2, 3, 2, 2, 2)
+        ok &= FN(backward)(dW1, bias ? db1 : NULL, dW2, bias ? db2 : NULL, delta, X, y, hidden, out,
+                           W2, 3, 2, 2, 2)
               == XORC_OK;
         check(t, ok, "by hand, %s, %s: a call failed", REAL_NAME, label);
         double e = FN(max_error)(hidden, bias ? hidden_bias : hidden_plain, 6);
@@ -323,8 +323,8 @@ static void FN(test_backward_fd)(struct tally *t, struct dims d, int bias, uint6
         grads[p] = p < n_params ? FN(alloc)(lens[p]) : NULL;
     }
     FN(sse)(&net, hidden, out, &ok);
-    ok &= FN(backward)(grads[0], grads[2], grads[1], grads[3], delta, net.X, net.y, hidden,
-                            out, net.W2, d.n, d.n_in, d.n_hidden, d.n_out)
+    ok &= FN(backward)(grads[0], grads[2], grads[1], grads[3], delta, net.X, net.y, hidden, out,
+                       net.W2, d.n, d.n_in, d.n_hidden, d.n_out)
           == XORC_OK;
 
     for (int p = 0; p < n_params; p++) {
@@ -401,17 +401,16 @@ static void FN(test_train_is_steps)(struct tally *t, const char *label,
     REAL loss_trained = -1, loss_halves = -1, loss_first_half = -1;
     int ok = 1;
 
-    ok &=
-        FN(train)(trained.W1, trained.b1, trained.W2, trained.b2, &loss_trained, work,
-                       work_len, trained.X, trained.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps)
-        == XORC_OK;
+    ok &= FN(train)(trained.W1, trained.b1, trained.W2, trained.b2, &loss_trained, work, work_len,
+                    trained.X, trained.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps)
+          == XORC_OK;
 
     for (uint64_t s = 0; s < steps; s++) {
-        ok &= FN(forward)(hidden, out, stepped.X, stepped.W1, stepped.b1, stepped.W2,
-                               stepped.b2, d.n, d.n_in, d.n_hidden, d.n_out)
+        ok &= FN(forward)(hidden, out, stepped.X, stepped.W1, stepped.b1, stepped.W2, stepped.b2,
+                          d.n, d.n_in, d.n_hidden, d.n_out)
               == XORC_OK;
-        ok &= FN(backward)(dW1, db1, dW2, db2, delta, stepped.X, stepped.y, hidden, out,
-                                stepped.W2, d.n, d.n_in, d.n_hidden, d.n_out)
+        ok &= FN(backward)(dW1, db1, dW2, db2, delta, stepped.X, stepped.y, hidden, out, stepped.W2,
+                           d.n, d.n_in, d.n_hidden, d.n_out)
               == XORC_OK;
         ok &= FN(update)(stepped.W1, dW1, d.n_in * d.n_hidden, lr) == XORC_OK;
         ok &= FN(update)(stepped.W2, dW2, d.n_hidden * d.n_out, lr) == XORC_OK;
@@ -422,14 +421,12 @@ static void FN(test_train_is_steps)(struct tally *t, const char *label,
     }
     const REAL loss_stepped = FN(sse)(&stepped, hidden, out, &ok);
 
-    ok &=
-        FN(train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_first_half, work, work_len,
-                       halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps / 2)
-        == XORC_OK;
-    ok &=
-        FN(train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_halves, work, work_len,
-                       halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps - steps / 2)
-        == XORC_OK;
+    ok &= FN(train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_first_half, work, work_len,
+                    halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps / 2)
+          == XORC_OK;
+    ok &= FN(train)(halves.W1, halves.b1, halves.W2, halves.b2, &loss_halves, work, work_len,
+                    halves.X, halves.y, d.n, d.n_in, d.n_hidden, d.n_out, lr, steps - steps / 2)
+          == XORC_OK;
 
     check(t, ok, "train vs steps, %s, %s, %llu steps: a call failed", REAL_NAME, label,
           (unsigned long long)steps);
@@ -469,11 +466,11 @@ static void FN(test_seed_job)(struct tally *t)
     const size_t work_len = xorc_train_workspace_len(2, 3, 1);
     REAL *work = FN(alloc)(work_len), *hidden = FN(alloc)(4 * 3), *out = FN(alloc)(4);
     REAL loss_0 = -1, loss_60000 = -1;
-    int ok = FN(train)(net.W1, NULL, net.W2, NULL, &loss_0, work, work_len, net.X, net.y, 4, 2,
-                            3, 1, (REAL)0.01, 0)
+    int ok = FN(train)(net.W1, NULL, net.W2, NULL, &loss_0, work, work_len, net.X, net.y, 4, 2, 3,
+                       1, (REAL)0.01, 0)
              == XORC_OK;
-    ok &= FN(train)(net.W1, NULL, net.W2, NULL, &loss_60000, work, work_len, net.X, net.y, 4,
-                         2, 3, 1, (REAL)0.01, 60000)
+    ok &= FN(train)(net.W1, NULL, net.W2, NULL, &loss_60000, work, work_len, net.X, net.y, 4, 2, 3,
+                    1, (REAL)0.01, 60000)
           == XORC_OK;
     ok &= FN(forward)(hidden, out, net.X, net.W1, NULL, net.W2, NULL, 4, 2, 3, 1) == XORC_OK;
     const double e0 = fabs((double)loss_0 - SEED_LOSS_0),
@@ -584,12 +581,12 @@ static const char *const FN(backward_args)[] = {"dW1", "db1", "dW2",    "db2", "
 static int FN(call_backward)(struct FN(bufs) * b, const struct call *c)
 {
     xorc_options options;
-    return FN(xorc_backward)(
-        FN(arg)(b, c, 0, B_DW1), FN(arg)(b, c, 1, B_DB1), FN(arg)(b, c, 2, B_DW2),
-        FN(arg)(b, c, 3, B_DB2), FN(arg)(b, c, 4, B_DELTA), FN(arg)(b, c, 5, B_X),
-        FN(arg)(b, c, 6, B_Y), FN(arg)(b, c, 7, B_HIDDEN), FN(arg)(b, c, 8, B_OUT),
-        FN(arg)(b, c, 9, B_W2), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out,
-        FN(call_options)(c, &options));
+    return FN(xorc_backward)(FN(arg)(b, c, 0, B_DW1), FN(arg)(b, c, 1, B_DB1),
+                             FN(arg)(b, c, 2, B_DW2), FN(arg)(b, c, 3, B_DB2),
+                             FN(arg)(b, c, 4, B_DELTA), FN(arg)(b, c, 5, B_X),
+                             FN(arg)(b, c, 6, B_Y), FN(arg)(b, c, 7, B_HIDDEN),
+                             FN(arg)(b, c, 8, B_OUT), FN(arg)(b, c, 9, B_W2), c->d.n, c->d.n_in,
+                             c->d.n_hidden, c->d.n_out, FN(call_options)(c, &options));
 }
 
 static const char *const FN(update_args)[] = {"W", "grad"};

@@ -177,22 +177,22 @@ static int FN(train_alone)(struct FN(net) * net, REAL *loss, REAL *out, int64_t 
     int ok = 1;
     for (uint64_t s = first_step; s - first_step < steps; s++) {
         if (check_every > 0 && *learned < 0 && s % check_every == 0) {
-            ok &= FN(forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n,
-                                   d.n_in, d.n_hidden, d.n_out)
+            ok &= FN(forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
+                              d.n_hidden, d.n_out)
                   == XORC_OK;
             if (FN(all_right)(out, net->y, d.n * d.n_out)) {
                 *learned = (int64_t)s;
             }
         }
-        ok &= FN(train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X,
-                             net->y, d.n, d.n_in, d.n_hidden, d.n_out, lr, 1)
+        ok &= FN(train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X, net->y,
+                        d.n, d.n_in, d.n_hidden, d.n_out, lr, 1)
               == XORC_OK;
     }
-    ok &= FN(train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X, net->y,
-                         d.n, d.n_in, d.n_hidden, d.n_out, lr, 0)
+    ok &= FN(train)(net->W1, net->b1, net->W2, net->b2, loss, work, work_len, net->X, net->y, d.n,
+                    d.n_in, d.n_hidden, d.n_out, lr, 0)
           == XORC_OK;
     ok &= FN(forward)(hidden, out, net->X, net->W1, net->b1, net->W2, net->b2, d.n, d.n_in,
-                           d.n_hidden, d.n_out)
+                      d.n_hidden, d.n_out)
           == XORC_OK;
     free(work);
     free(hidden);
@@ -208,7 +208,8 @@ static void FN(check_lockstep)(struct tally *t, const char *label, const struct 
 {
     const struct dims d = start->d;
     const size_t count = start->count, w1 = d.n_in * d.n_hidden, w2 = d.n_hidden * d.n_out;
-    const size_t work_len = xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_AVX512);
+    const size_t work_len =
+        xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_AVX512);
     const int bias = start->b1 != NULL;
     REAL *W1 = FN(copy_of)(start->W1, count * w1), *W2 = FN(copy_of)(start->W2, count * w2);
     REAL *b1 = bias ? FN(copy_of)(start->b1, count * d.n_hidden) : NULL;
@@ -385,16 +386,17 @@ static struct FN(lbufs) FN(lbufs_new)(struct dims d, size_t count)
 {
     struct FN(lbufs) b;
     struct rng r = {77};
-    const size_t len[L_COUNT] = {count * d.n_in * d.n_hidden,
-                                 count * d.n_hidden,
-                                 count * d.n_hidden * d.n_out,
-                                 count * d.n_out,
-                                 count,
-                                 count * d.n * d.n_out,
-                                 count,
-                                 xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_AVX512),
-                                 d.n * d.n_in,
-                                 d.n * d.n_out};
+    const size_t len[L_COUNT] = {
+        count * d.n_in * d.n_hidden,
+        count * d.n_hidden,
+        count * d.n_hidden * d.n_out,
+        count * d.n_out,
+        count,
+        count * d.n * d.n_out,
+        count,
+        xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_AVX512),
+        d.n * d.n_in,
+        d.n * d.n_out};
     for (int k = 0; k < L_COUNT; k++) {
         const size_t size = k == L_LEARNED ? sizeof(int64_t) : sizeof(REAL);
         b.bytes[k] = len[k] * size;
@@ -484,7 +486,8 @@ static void FN(test_lockstep_errors)(struct tally *t)
     char why[160];
     valid.d = d;
     valid.count = 5;
-    valid.work_len = xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_SCALAR);
+    valid.work_len =
+        xorc_lockstep_workspace_len(d.n, d.n_in, d.n_hidden, d.n_out, XORC_SIMD_SCALAR);
     valid.lr = 0.1;
     valid.check_every = 1;
     valid.level = XORC_SIMD_SCALAR;

@@ -242,8 +242,9 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 /* Every status code has its own description; unknown codes get one too. */
 static void test_strerror(struct tally *t)
 {
-    const int codes[] = {XORC_OK,     XORC_ERR_NULL,      XORC_ERR_SIZE,
-                         XORC_ERR_LR, XORC_ERR_WORKSPACE, XORC_ERR_SIMD, XORC_ERR_OPTION};
+    const int codes[] = {XORC_OK,        XORC_ERR_NULL,      XORC_ERR_SIZE,
+                         XORC_ERR_LR,    XORC_ERR_WORKSPACE, XORC_ERR_SIMD,
+                         XORC_ERR_OPTION};
     const int unknown[] = {1, -7, INT_MIN, INT_MAX};
     const size_t n_codes = sizeof codes / sizeof codes[0];
     const char *unknown_text = xorc_strerror(unknown[0]);

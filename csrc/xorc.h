@@ -167,8 +167,7 @@ int xorc_train_d(double *W1, double *b1, double *W2, double *b2, double *loss, d
                  const xorc_options *options);
 int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
                  int64_t *learned_at, float *work, size_t work_len, const float *X, const float *y,
-                 size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                 const xorc_options *options);
+                 size_t n, size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *options);
 
 /*
  * The initial weights of the seed program: out[i] for i < n are the first n
@@ -213,8 +212,7 @@ size_t xorc_simd_lanes(int level);
  * level; 0 if a size is zero, the count overflows, or the level is unknown. It does
  * not depend on the batch.
  */
-size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                                   int level);
+size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out, int level);
 
 /* learned_at's values that are not steps: not learned (yet), and diverged. */
 enum { XORC_NOT_LEARNED = -1, XORC_DIVERGED = -2 };

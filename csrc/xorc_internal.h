@@ -107,7 +107,7 @@ static inline int xorc_group_layout(size_t at[XORC_PARTS + 1], int own, size_t n
  * state XORC_ALIGN-aligned of xorc_lockstep_workspace_len's length; arguments as
  * checked by xorc_train_lockstep_*. */
 #define XORC_LEVEL_KERNEL(REAL, name)                                                              \
-    void name(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out, int64_t *learned_at,   \
+    void name(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out, int64_t *learned_at,  \
               void *state, const REAL *X, const REAL *y, size_t n, size_t n_in, size_t n_hidden,   \
               size_t n_out, size_t batch, const xorc_options *opts)
 XORC_LEVEL_KERNEL(double, xorc_lockstep_d_scalar);
@@ -122,9 +122,8 @@ XORC_LEVEL_KERNEL(float, xorc_lockstep_s_avx512);
 /* One network where it lies, through the one-lane instance (xorc_single.c):
  * xorc_train_* after its checks. */
 void xorc_train_one_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,
-                      int64_t *learned_at, double *work, const double *X, const double *y,
-                      size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                      const xorc_options *opts);
+                      int64_t *learned_at, double *work, const double *X, const double *y, size_t n,
+                      size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *opts);
 void xorc_train_one_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
                       int64_t *learned_at, float *work, const float *X, const float *y, size_t n,
                       size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *opts);

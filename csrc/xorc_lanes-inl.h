@@ -111,4 +111,3 @@ XORC_INLINE int LV(all_true_f)(LV(mf) m)
     return all;
 #endif
 }
-

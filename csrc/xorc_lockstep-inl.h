@@ -12,12 +12,12 @@
  * and thrown away), and X and y into every lane of xs and ts. Once per group and
  * call, so one copy of the code, its sizes known at run time, serves every instance.
  */
-XORC_NOINLINE_NOCLONE void FN(group_load)(const struct FN(group) * g, VR *restrict xs, VR *restrict ts,
-                                int64_t *restrict learned, const REAL *restrict W1,
-                                const REAL *restrict b1, const REAL *restrict W2,
-                                const REAL *restrict b2, const int64_t *restrict learned_at,
-                                const REAL *restrict X, const REAL *restrict y, size_t first,
-                                size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out)
+XORC_NOINLINE_NOCLONE void
+FN(group_load)(const struct FN(group) * g, VR *restrict xs, VR *restrict ts,
+               int64_t *restrict learned, const REAL *restrict W1, const REAL *restrict b1,
+               const REAL *restrict W2, const REAL *restrict b2, const int64_t *restrict learned_at,
+               const REAL *restrict X, const REAL *restrict y, size_t first, size_t batch, size_t n,
+               size_t n_in, size_t n_hidden, size_t n_out)
 {
     const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
     for (size_t u = 0; u < BLOCKS; u++) {
@@ -51,12 +51,11 @@ XORC_NOINLINE_NOCLONE void FN(group_load)(const struct FN(group) * g, VR *restri
 
 /* Copies the group's lanes that hold networks of the batch back to their places (one
  * copy of the code, as FN(group_load)). */
-XORC_NOINLINE_NOCLONE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
-                                 REAL *restrict b2, REAL *restrict loss, REAL *restrict out,
-                                 int64_t *restrict learned_at, const struct FN(group) * g,
-                                 const VR *restrict sse, const int64_t *restrict learned,
-                                 size_t first, size_t batch, size_t n, size_t n_in, size_t n_hidden,
-                                 size_t n_out)
+XORC_NOINLINE_NOCLONE void
+FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2, REAL *restrict b2,
+                REAL *restrict loss, REAL *restrict out, int64_t *restrict learned_at,
+                const struct FN(group) * g, const VR *restrict sse, const int64_t *restrict learned,
+                size_t first, size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out)
 {
     const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
     for (size_t u = 0; u < BLOCKS; u++) {
@@ -134,7 +133,8 @@ static void FN(run_2_3_1_table2)(REAL *W1, REAL *W2, REAL *loss, REAL *out, int6
                         batch, 4, 2, 3, 1, 0, XORC_ACTIVATION_SIGMOID, 1, opts);
 }
 
-#if LANES > 1 /* the scalar level trains one network at a time, where it lies (xorc_single-inl.h) */
+#if LANES > 1 /* the scalar level trains one network at a time, where it lies (xorc_single-inl.h)  \
+               */
 /* Every network of the batch, group by group. */
 XORC_LEVEL_KERNEL(REAL, LV(PUB(xorc_lockstep)))
 {

@@ -85,7 +85,6 @@ size_t xorc_simd_lanes(int level)
     }
 }
 
-
 size_t xorc_lockstep_workspace_len(size_t n, size_t n_in, size_t n_hidden, size_t n_out, int level)
 {
     /* A group's state, as xorc_group_layout lays it out, each entry a value of every
@@ -127,8 +126,8 @@ static void *aligned(void *work)
 /* The checks of xorc_train_lockstep_*, in the order of its status codes. */
 static int lockstep_check(const void *W1, const void *b1, const void *W2, const void *b2,
                           const void *loss, const void *out, const int64_t *learned_at,
-                          const void *work, size_t work_len, const void *X, const void *y,
-                          size_t n, size_t n_in, size_t n_hidden, size_t n_out, size_t batch,
+                          const void *work, size_t work_len, const void *X, const void *y, size_t n,
+                          size_t n_in, size_t n_hidden, size_t n_out, size_t batch,
                           const xorc_options *options, int level, int is_float)
 {
     if (W1 == NULL || W2 == NULL || loss == NULL || out == NULL || work == NULL || X == NULL
@@ -164,13 +163,13 @@ static int lockstep_check(const void *W1, const void *b1, const void *W2, const 
 
 #define XORC_LOCKSTEP_ENTRY(REAL, suffix, is_float)                                                \
     int xorc_train_lockstep_##suffix(                                                              \
-        REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out, int64_t *learned_at,         \
-        REAL *work, size_t work_len, const REAL *X, const REAL *y, size_t n, size_t n_in,           \
+        REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out, int64_t *learned_at,        \
+        REAL *work, size_t work_len, const REAL *X, const REAL *y, size_t n, size_t n_in,          \
         size_t n_hidden, size_t n_out, size_t batch, const xorc_options *options, int level)       \
     {                                                                                              \
-        const int status = lockstep_check(W1, b1, W2, b2, loss, out, learned_at, work, work_len,   \
-                                          X, y, n, n_in, n_hidden, n_out, batch, options, level,   \
-                                          is_float);                                               \
+        const int status =                                                                         \
+            lockstep_check(W1, b1, W2, b2, loss, out, learned_at, work, work_len, X, y, n, n_in,   \
+                           n_hidden, n_out, batch, options, level, is_float);                      \
         if (status != XORC_OK) {                                                                   \
             return status;                                                                         \
         }                                                                                          \

@@ -15,9 +15,9 @@
  * over outputs vanish).
  */
 XORC_INLINE void FN(train_where_it_lies)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
-                                         REAL *out, int64_t *learned_at, REAL *work,
-                                         const REAL *X, const REAL *y, size_t n, size_t n_in,
-                                         size_t n_hidden, size_t n_out, const xorc_options *opts)
+                                         REAL *out, int64_t *learned_at, REAL *work, const REAL *X,
+                                         const REAL *y, size_t n, size_t n_in, size_t n_hidden,
+                                         size_t n_out, const xorc_options *opts)
 {
     size_t at[XORC_PARTS + 1];
     (void)xorc_group_layout(at, 0, n, n_in, n_hidden, n_out, SIZE_MAX);
@@ -81,10 +81,11 @@ XORC_LEVEL_KERNEL(REAL, LV(PUB(xorc_lockstep)))
 {
     const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
     for (size_t b = 0; b < batch; b++) {
-        PUB(xorc_train_one)(W1 + b * w1, b1 != NULL ? b1 + b * n_hidden : NULL, W2 + b * w2,
-                            b2 != NULL ? b2 + b * n_out : NULL, loss + b, out + b * n * n_out,
-                            learned_at != NULL ? learned_at + b : NULL, (REAL *)state, X, y, n,
-                            n_in, n_hidden, n_out, opts);
+        PUB(xorc_train_one)
+        (W1 + b * w1, b1 != NULL ? b1 + b * n_hidden : NULL, W2 + b * w2,
+         b2 != NULL ? b2 + b * n_out : NULL, loss + b, out + b * n * n_out,
+         learned_at != NULL ? learned_at + b : NULL, (REAL *)state, X, y, n, n_in, n_hidden, n_out,
+         opts);
     }
 }
 
@@ -126,10 +127,12 @@ int PUB(xorc_forward)(REAL *hidden, REAL *out, const REAL *X, const REAL *W1, co
         return status;
     }
     for (size_t i = 0; i < n; i++) {
-        FN(layer)(hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden,
-                  XORC_ACTIVATION_SIGMOID, 0, NULL);
-        FN(layer)(out + i * n_out, hidden + i * n_hidden, W2, b2, n_hidden, n_out,
-                  XORC_ACTIVATION_SIGMOID, 0, NULL);
+        FN(layer)
+        (hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden, XORC_ACTIVATION_SIGMOID, 0,
+         NULL);
+        FN(layer)
+        (out + i * n_out, hidden + i * n_hidden, W2, b2, n_hidden, n_out, XORC_ACTIVATION_SIGMOID,
+         0, NULL);
     }
     return XORC_OK;
 }
@@ -246,7 +249,7 @@ int PUB(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *ou
     if (work_len < needed) {
         return XORC_ERR_WORKSPACE;
     }
-    PUB(xorc_train_one)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in, n_hidden, n_out,
-                        options);
+    PUB(xorc_train_one)
+    (W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in, n_hidden, n_out, options);
     return XORC_OK;
 }

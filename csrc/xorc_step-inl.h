@@ -445,13 +445,13 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
 /* FN(gradients) the careful way, for a step in which some exponential left its hot
  * path: rare, so one copy, its sizes known at run time, serves every instance. */
 XORC_NOINLINE_NOCLONE void FN(gradients_careful)(const struct FN(group) * g, VM *restrict ok,
-                                         const REAL *restrict X, const REAL *restrict y, size_t n,
-                                         size_t n_in, size_t n_hidden, size_t n_out, int b_given,
-                                         int act, int checking)
+                                                 const REAL *restrict X, const REAL *restrict y,
+                                                 size_t n, size_t n_in, size_t n_hidden,
+                                                 size_t n_out, int b_given, int act, int checking)
 {
     const VR unused = {0};
-    (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, act, 0, unused, checking,
-                        0, NULL);
+    (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, act, 0, unused, checking, 0,
+                        NULL);
 }
 
 /*
@@ -509,6 +509,60 @@ XORC_INLINE void FN(check_finite)(VM *restrict fin, const struct FN(group) * g, 
         }
         for (size_t p = 0; p < n_out * BLOCKS; p++) {
             fin[p % BLOCKS] &= (VM)(ABS(g->b2[p]) <= REAL_MAX);
+        }
+    }
+}
+
+/*
+ * The loss of the networks of a group as they stand (loss[u], one lane per network),
+ * their outputs on every row into g->outs where the group keeps them, and with
+ * opts->finish the last learned check and the verdict on diverged networks (see
+ * FN(group_train)). Once per call, the careful way: one copy of the code, its sizes
+ * known at run time, serves every instance.
+ */
+XORC_NOINLINE_NOCLONE void FN(group_finish)(const struct FN(group) * g, VR *restrict loss,
+                                            int64_t *restrict learned, const REAL *restrict y,
+                                            size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                                            int b_given, int act, const xorc_options *opts)
+{
+    const VR zero = {0};
+    const VM none = {0};
+    const int finishing = opts->finish && opts->check_every > 0;
+    VM ok[BLOCKS];
+    for (size_t u = 0; u < BLOCKS; u++) {
+        loss[u] = zero;
+        ok[u] = ~none;
+    }
+    for (size_t i = 0; i < n; i++) {
+        VR *o = g->outs != NULL ? g->outs + i * n_out * BLOCKS : g->o;
+        (void)FN(layer)(g->h, g->xs + i * n_in * BLOCKS, g->W1, b_given ? g->b1 : NULL, n_in,
+                        n_hidden, act, 0, NULL);
+        (void)FN(layer)(o, g->h, g->W2, b_given ? g->b2 : NULL, n_hidden, n_out,
+                        XORC_ACTIVATION_SIGMOID, 0, NULL);
+        for (size_t k = 0; k < n_out; k++) {
+            for (size_t u = 0; u < BLOCKS; u++) {
+                loss[u] += FN(loss_term)(o[k * BLOCKS + u], g->ts[(i * n_out + k) * BLOCKS + u]);
+            }
+        }
+        if (finishing) {
+            FN(check_row)(ok, o, y + i * n_out, n_out);
+        }
+    }
+    if (finishing) {
+        VM fin[BLOCKS];
+        for (size_t u = 0; u < BLOCKS; u++) {
+            fin[u] = (VM)(ABS(loss[u]) <= REAL_MAX);
+        }
+        (void)FN(check_finite)(fin, g, n_in, n_hidden, n_out, b_given);
+        for (size_t u = 0; u < BLOCKS; u++) {
+            for (size_t l = 0; l < LANES; l++) {
+                int64_t *at = &learned[u * LANES + l];
+                if (!LANE(fin[u], l)) {
+                    *at = XORC_DIVERGED;
+                } else if (LANE(ok[u], l) && *at == XORC_NOT_LEARNED) {
+                    *at = (int64_t)(opts->first_step + opts->steps);
+                }
+            }
         }
     }
 }
@@ -588,46 +642,7 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
         }
     }
 
-    /* The loss and outputs of the networks as they now stand, the careful way (once
-     * per call, not worth a second pass); with finish, the last check. */
-    const int finishing = opts->finish && check_every > 0;
-    VM ok[BLOCKS];
-    for (size_t u = 0; u < BLOCKS; u++) {
-        loss[u] = zero;
-        ok[u] = ~none;
-    }
-    for (size_t i = 0; i < n; i++) {
-        VR *o = g->outs != NULL ? g->outs + i * n_out * BLOCKS : g->o;
-        (void)FN(layer)(g->h, g->xs + i * n_in * BLOCKS, g->W1, b_given ? g->b1 : NULL, n_in,
-                        n_hidden, act, 0, NULL);
-        (void)FN(layer)(o, g->h, g->W2, b_given ? g->b2 : NULL, n_hidden, n_out,
-                        XORC_ACTIVATION_SIGMOID, 0, NULL);
-        for (size_t k = 0; k < n_out; k++) {
-            for (size_t u = 0; u < BLOCKS; u++) {
-                loss[u] += FN(loss_term)(o[k * BLOCKS + u], g->ts[(i * n_out + k) * BLOCKS + u]);
-            }
-        }
-        if (finishing) {
-            FN(check_row)(ok, o, y + i * n_out, n_out);
-        }
-    }
-    if (finishing) {
-        VM fin[BLOCKS];
-        for (size_t u = 0; u < BLOCKS; u++) {
-            fin[u] = (VM)(ABS(loss[u]) <= REAL_MAX);
-        }
-        (void)FN(check_finite)(fin, g, n_in, n_hidden, n_out, b_given);
-        for (size_t u = 0; u < BLOCKS; u++) {
-            for (size_t l = 0; l < LANES; l++) {
-                int64_t *at = &learned[u * LANES + l];
-                if (!LANE(fin[u], l)) {
-                    *at = XORC_DIVERGED;
-                } else if (LANE(ok[u], l) && *at == XORC_NOT_LEARNED) {
-                    *at = (int64_t)(first_step + steps);
-                }
-            }
-        }
-    }
+    (void)FN(group_finish)(g, loss, learned, y, n, n_in, n_hidden, n_out, b_given, act, opts);
 }
 
 /* Whether every input is exactly 0 or 1 (a truth table) and every target moderate:
