@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 import xorc
-from xorc import _binding
+from xorc import _binding, sweeps
 from xorc._learned import DIVERGED
 from xorc.cli import main
 from xorc.sweeping.chunks import Recipe, train_chunk, train_networks
+from xorc.sweeps import prepare
 
 
 def on_its_side(out, y):
@@ -108,7 +109,7 @@ def test_train_networks_checks_only_its_own_range():
 
 def test_a_network_with_a_non_finite_loss_never_learned():
     # Finite targets so large that the squared error overflows: the outputs are on the targets' side
-    # of 0.5, but such a network has not learned anything (issue 13, item 5).
+    # of 0.5, but such a network has not learned anything.
     X, _ = xorc.truth_table("xor")
     y = np.array([[1e200], [-1e200], [1e200], [-1e200]])
     recipe = Recipe(X=X, y=y, values=dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1))
@@ -135,6 +136,23 @@ def test_a_network_whose_weights_are_not_finite_never_learned(dtype):
         )
         assert losses.tolist() == [0.0, 0.0] and not outputs.any()
         assert learned_at.tolist() == [DIVERGED, 0]
+
+
+def test_a_chunk_with_diverged_networks_is_accepted_and_counted():
+    # Targets so large that the squared error overflows (the API refuses them; a chunk's recipe can hold
+    # them): both networks diverge. Their chunk's result is a valid one, and the summary counts them.
+    X, _ = xorc.truth_table("xor")
+    y = np.array([[1e200], [-1e200], [1e200], [-1e200]])
+    recipe = Recipe(X=X, y=y, values=dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1))
+    result = train_chunk(recipe, np.array([1, 2], dtype=np.int64))
+    assert result.learned_at.tolist() == [DIVERGED, DIVERGED]
+    job = prepare(range(1, 3), steps=3, check_every=1)  # the same seeds and shapes, XOR's targets
+    job.store(np.arange(2), result)  # checked as every chunk's result is (check_chunk)
+    assert job.done.all()
+    summary = sweeps._result(job, threads=1, executor="", seconds=None, resumed=0)
+    assert summary.n_diverged == 2 and summary.n_learned == 0 and summary.to_dict()["n_diverged"] == 2
+    assert "diverged: 2 (loss or weights not finite; never learned)" in summary.summary()
+    assert "diverged" not in xorc.sweep(range(4), lr=0.5, steps=20, threads=1).summary()
 
 
 def test_summary_json_and_learning_curve():

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import _binding, _validate
 from ._files import check_writable, remove_temporaries
-from ._learned import learned_flags
+from ._learned import diverged_flags, learned_flags
 from ._validate import SEED_MAX
 from .recipe import BY_NAME, DEFAULTS, SWEEP, Recipe, arguments_of
 from .sweeping import file as sweep_file
@@ -125,14 +125,23 @@ class SweepResult:
         return self.n_learned / len(self)
 
     @property
+    def n_diverged(self) -> int:
+        """The seeds whose network's loss or weights stopped being finite (never learned)."""
+        return int(np.count_nonzero(diverged_flags(self.losses, self.learned_at)))
+
+    @property
     def ci95(self) -> tuple[float, float]:
         """The 95% confidence interval of ``fraction_learned`` (Wilson score interval)."""
         return wilson_interval(self.n_learned, len(self))
 
     @property
     def loss_quantiles(self) -> dict[str, float]:
-        """Quantiles of the final losses: min, 5%, 25%, median, 75%, 95%, max (linear interpolation)."""
-        values = np.quantile(self.losses, [q for _, q in QUANTILES])
+        """Quantiles of the final losses: min, 5%, 25%, median, 75%, 95%, max (linear interpolation).
+
+        Between two infinite losses the interpolation is inf - inf: NaN, without a warning.
+        """
+        with np.errstate(invalid="ignore"):
+            values = np.quantile(self.losses, [q for _, q in QUANTILES])
         return {name: float(value) for (name, _), value in zip(QUANTILES, values, strict=True)}
 
     @property
@@ -176,6 +185,7 @@ class SweepResult:
             f"{len(self)} seeds, {self.settings()}",
             f"learned: {self.n_learned} of {len(self)} = {100 * self.fraction_learned:.1f}%"
             f"  (95% CI {100 * low:.1f}% to {100 * high:.1f}%, Wilson)",
+            *([f"diverged: {self.n_diverged} (loss or weights not finite; never learned)"] if self.n_diverged else []),
             learning,
             f"final loss: {quantiles}",
         ]
@@ -201,6 +211,7 @@ class SweepResult:
             **self.recipe.stored(),
             "n_seeds": len(self),
             "n_learned": self.n_learned,
+            "n_diverged": self.n_diverged,
             "fraction_learned": self.fraction_learned,
             "ci95": list(self.ci95),
             "loss_quantiles": self.loss_quantiles,

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .. import _simd
+from .._learned import DIVERGED, NOT_LEARNED
 from .._signals import SignalsHeld
 from ..recipe import Recipe
 from .chunks import ChunkResult, chunk_bytes, refuse_chunks_beyond_memory, train_chunk
@@ -124,8 +125,9 @@ def check_chunk(result: object, recipe: Recipe, seeds: np.ndarray) -> ChunkResul
     Any executor may run a chunk (another process, another machine, the caller's own
     class), and what comes back is copied into the sweep's arrays, where numpy would cast
     a wrong dtype and broadcast a wrong shape without a word. So: a ChunkResult, of these
-    very seeds in this order, each array of its dtype and shape, every learning step -1 or
-    a checked one (a multiple of check_every, or the last step), and a SIMD level's name.
+    very seeds in this order, each array of its dtype and shape, every learned_at
+    NOT_LEARNED, DIVERGED or a checked step (a multiple of check_every, or the last step),
+    and a SIMD level's name.
     """
     sent = f"the chunk of {seeds.size} seed{'s' * (seeds.size != 1)} from seed {seeds[0]}"
     if not isinstance(result, ChunkResult):
@@ -145,7 +147,8 @@ def check_chunk(result: object, recipe: Recipe, seeds: np.ndarray) -> ChunkResul
     if not np.array_equal(result.seeds, seeds):
         raise ChunkResultError(f"{sent} came back with other seeds than it was sent")
     at = result.learned_at
-    checked = (at == -1) | ((at >= 0) & (at <= recipe.steps) & ((at % recipe.check_every == 0) | (at == recipe.steps)))
+    step = (at >= 0) & (at <= recipe.steps) & ((at % recipe.check_every == 0) | (at == recipe.steps))
+    checked = (at == NOT_LEARNED) | (at == DIVERGED) | step
     if not np.all(checked):
         raise ChunkResultError(
             f"{sent} came back with learned_at {at[~checked][0]}, which is no checked step of {recipe.steps}"
