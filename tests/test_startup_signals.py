@@ -97,8 +97,12 @@ def test_the_command_imports_nothing_heavy_before_its_handlers():
 
 
 def test_the_console_script_is_the_entry_module():
-    import tomllib
+    # The installed distribution's own entry points: from a clone as from an sdist's install.
+    from importlib.metadata import distribution
 
-    with open(os.path.join(installed.XORC_HOME, "pyproject.toml"), "rb") as file:
-        scripts = tomllib.load(file)["project"]["scripts"]
+    from xorc._distribution import DISTRIBUTION
+
+    scripts = {
+        point.name: point.value for point in distribution(DISTRIBUTION).entry_points if point.group == "console_scripts"
+    }
     assert scripts == {"xorc": "xorc._entry:main"}
