@@ -49,6 +49,13 @@ int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
            && xorc_mul_within(n_hidden, n_out, limit, &unused);
 }
 
+int xorc_checked_steps_fit(const xorc_options *options)
+{
+    return options->check_every == 0
+           || (options->first_step <= INT64_MAX
+               && options->steps <= INT64_MAX - options->first_step);
+}
+
 int xorc_options_check(const xorc_options *options, int is_float, int uses_lr)
 {
     const double lr = options->lr;

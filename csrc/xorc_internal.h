@@ -35,6 +35,10 @@ static inline int xorc_mul_within(size_t a, size_t b, size_t limit, size_t *prod
  */
 int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out);
 
+/* With checks (check_every > 0), learned_at holds a step as an int64: first_step + steps
+ * must fit one. */
+int xorc_checked_steps_fit(const xorc_options *options);
+
 /* The options an entry point checks: every field known and in its range, and, where
  * it uses lr (uses_lr), lr finite and > 0, also once rounded to the precision
  * (is_float). XORC_OK or the status. */

@@ -135,12 +135,9 @@ static int lockstep_check(const void *W1, const void *b1, const void *W2, const 
         || (options->check_every > 0 && learned_at == NULL)) {
         return XORC_ERR_NULL;
     }
-    /* learned_at holds a step as an int64: the steps checked must fit one. */
     if (!batch_ok(batch, n, n_in, n_hidden, n_out)
         || xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out, XORC_SIMD_SCALAR) == 0
-        || (options->check_every > 0
-            && (options->first_step > INT64_MAX
-                || options->steps > INT64_MAX - options->first_step))) {
+        || !xorc_checked_steps_fit(options)) {
         return XORC_ERR_SIZE;
     }
     const int status = xorc_options_check(options, is_float, 1);
