@@ -138,7 +138,7 @@ static struct FN(net) FN(batch_net)(const struct FN(batch) * b, size_t k)
 
 /*
  * The same bits, or both NaN: a NaN's sign and payload depend on which operand of a
- * commutative operation the compiler puts first, in the scalar kernel as in this one,
+ * commutative operation the compiler puts first, in one instance as in another,
  * so only NaN-ness is compared (the NaN weights of a network that has diverged).
  */
 static int FN(same_or_nan)(const REAL *a, const REAL *b, size_t len)

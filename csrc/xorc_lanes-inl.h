@@ -68,7 +68,7 @@ XORC_INLINE LV(vd) LV(as_double)(LV(vu) u)
 /*
  * The lane operations a level may do in a few instructions (the includer defines
  * XORC_EXP_ENTRIES, XORC_ALL_TRUE_D, XORC_ALL_TRUE_F with intrinsics); otherwise,
- * lane by lane. Both give the same bits: the loads are the scalar kernel's table
+ * lane by lane. Both give the same bits: the loads are the one-lane instance's table
  * loads, and a mask test reads no floating-point value.
  */
 
