@@ -53,15 +53,17 @@ def main() -> int:
             if _noted:
                 raise interrupt()
             from .cli import main as command
+
+            # The command's own handling from here: Ctrl-C as Python raises it, SIGTERM as
+            # Terminated. (Set inside this try: a signal noted until both are set is caught below.)
+            if _found[signal.SIGINT] is not signal.SIG_IGN:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+            if _found[signal.SIGTERM] is not signal.SIG_IGN:
+                signal.signal(signal.SIGTERM, raise_terminated)
         except BaseException:
             if not _noted:
                 raise
             return report(interrupt())
-        # The command's own handling from here: Ctrl-C as Python raises it, SIGTERM as Terminated.
-        if _found[signal.SIGINT] is not signal.SIG_IGN:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-        if _found[signal.SIGTERM] is not signal.SIG_IGN:
-            signal.signal(signal.SIGTERM, raise_terminated)
         try:
             return command()
         except KeyboardInterrupt as stop:  # after the command's end: it has said what it had to
