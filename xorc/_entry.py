@@ -41,6 +41,19 @@ for _signum, _handler in _found.items():
 
 def main() -> int:
     """Run the command on sys.argv; its exit status."""
+    try:
+        return _main()
+    except KeyboardInterrupt as stop:
+        # A signal in a moment that no handler inside covers: its status (130, 143), quietly,
+        # never Python's own death by SIGINT for an uncaught KeyboardInterrupt.
+        for signum in _STOPPING:
+            signal.signal(signum, signal.SIG_IGN)
+        from ._signals import signal_of
+
+        return 128 + int(_noted[0] if _noted else signal_of(stop))
+
+
+def _main() -> int:
     global _raising
     from ._signals import Terminated, raise_terminated, report, signal_of
 
