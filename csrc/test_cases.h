@@ -15,7 +15,7 @@
  * Every buffer is allocated on the heap at exactly its length, so that
  * AddressSanitizer and valgrind see any access past its end.
  *
- * (void)FN(name)(...) marks a long call for clang-format, as in xorc_kernels.h.
+ * (void)FN(name)(...) marks a long call for clang-format, as in xorc_step-inl.h.
  */
 
 static REAL *FN(alloc)(size_t len)

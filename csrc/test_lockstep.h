@@ -91,7 +91,7 @@ static struct FN(batch) FN(batch_table)(size_t n_in, size_t n_hidden, size_t n_o
 }
 
 /* A 2-input truth table's rows in xorc.truth_table's order, the order that the kernel
- * knows at compile time (FN(run_2_3_1_table2) in xorc_lockstep.h). */
+ * knows at compile time (FN(run_2_3_1_table2) in xorc_lockstep-inl.h). */
 static void FN(batch_table_rows_of_xorc)(struct FN(batch) * b)
 {
     static const REAL rows[8] = {1, 0, 0, 0, 0, 1, 1, 1};

@@ -13,9 +13,9 @@
  *    that are not finite and positive — and that a failing call writes nothing.
  *
  * The checks are written once, in test_cases.h, and included once per precision,
- * the way xorc.c instantiates xorc_kernels.h. Build and run: `make -C csrc test`
- * (also `sanitize` and `valgrind`). The last line printed is "N passed, N failed";
- * the exit status is 1 if anything failed.
+ * the way the core instantiates xorc_step-inl.h (xorc_precisions-inl.h). Build and run: `make -C
+ * csrc test` (also `sanitize` and `valgrind`). The last line printed is "N passed, N failed"; the
+ * exit status is 1 if anything failed.
  */
 #include "xorc.h"
 

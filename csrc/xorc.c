@@ -56,6 +56,8 @@ int xorc_checked_steps_fit(const xorc_options *options)
                && options->steps <= INT64_MAX - options->first_step);
 }
 
+/* (An activation is accepted here together with its dispatch: each entry point passes the
+ * checked value down as a literal, one instance per activation; so far, the sigmoid's.) */
 int xorc_options_check(const xorc_options *options, int is_float, int uses_lr)
 {
     const double lr = options->lr;

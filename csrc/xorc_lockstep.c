@@ -123,7 +123,8 @@ static void *aligned(void *work)
     return (char *)work + (XORC_ALIGN - at % XORC_ALIGN) % XORC_ALIGN;
 }
 
-/* The checks of xorc_train_lockstep_*, in the order of its status codes. */
+/* The checks of xorc_train_lockstep_*, in the order xorc_train_* makes them too (NULL,
+ * sizes, options, then the level and the workspace it needs, which depends on it). */
 static int lockstep_check(const void *W1, const void *b1, const void *W2, const void *b2,
                           const void *loss, const void *out, const int64_t *learned_at,
                           const void *work, size_t work_len, const void *X, const void *y, size_t n,

@@ -601,7 +601,7 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
     }
 
     for (uint64_t s = first_step; s - first_step < steps; s++) {
-        const int checking = s == next_check;
+        const int checking = check_every > 0 && s == next_check;
         VM ok[BLOCKS], hot[BLOCKS];
         for (size_t u = 0; u < BLOCKS; u++) {
             ok[u] = hot[u] = ~none;

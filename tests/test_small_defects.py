@@ -130,11 +130,11 @@ def unwritable_folder(tmp_path):
 
 
 def test_the_api_refuses_an_unwritable_checkpoint_before_training(unwritable_folder, monkeypatch):
-    from xorc.sweeping import run as _sweep_run
+    from xorc.sweeping import run
 
     trained = []
-    real = _sweep_run.train_chunk
-    monkeypatch.setattr(_sweep_run, "train_chunk", lambda *a, **k: trained.append(1) or real(*a, **k))
+    real = run.train_chunk
+    monkeypatch.setattr(run, "train_chunk", lambda *a, **k: trained.append(1) or real(*a, **k))
     path = os.path.join(unwritable_folder, "xorc-s.npz")
     before = sorted(os.listdir(unwritable_folder))
     with pytest.raises(OSError) as caught:
