@@ -39,7 +39,7 @@ def compile_args() -> list:
     """Optimised, for the baseline instruction set, with exact IEEE arithmetic.
 
     -O3 unrolls and schedules the shape-specialised training step (bench/callgrind.py
-    counts 608 instructions per step of the post's job against 989 with -O2). No -march:
+    counts 606 instructions per step of the post's job against 989 with -O2). No -march:
     a wheel must run on any processor of its architecture. No fused multiply-add
     contraction and no fast-math, so results do not depend on the processor. -g0 drops
     the debug information that Python's own CFLAGS ask for (-g), a quarter of the
