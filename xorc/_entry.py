@@ -5,10 +5,11 @@ Importing numpy and the compiled core takes about a third of a second, and a Ctr
 line "xorc: interrupted" and status 130 (143), never a traceback. So this module
 takes SIGINT and SIGTERM as it is imported, before it imports more (it is the
 command's alone; ``xorc/__init__.py`` imports nothing at start-up): a signal is noted,
-and raised as KeyboardInterrupt once ``main`` is ready to turn it into the line. Then
-``main`` imports the command (``xorc.cli``) and runs it. Noted, also, because an
-extension module interrupted while it loads may raise something else in the
-signal's place (numpy: an ImportError).
+and nothing is raised, while ``main`` imports the command (``xorc.cli``); then ``main``
+turns a noted signal into the line, or runs the command. Noted and not raised, because
+an exception raised while modules import can land anywhere: numpy turns it into an
+ImportError, and in a weakref callback of the import machinery Python prints it as
+"Exception ignored" with its traceback, and goes on.
 
 Once the command has returned, its work is done and its line printed: a signal after
 that has nothing left to stop, and is ignored while the process exits, so that it can
@@ -25,13 +26,13 @@ from types import FrameType
 _STOPPING = (signal.SIGINT, signal.SIGTERM)
 _found = {signum: signal.getsignal(signum) for signum in _STOPPING}
 _noted: list[int] = []
-_raising = False  # whether a noted signal raises now (in main's try), or waits for it
 
 
 def _note(signum: int, frame: FrameType | None) -> None:
+    """Until the command is ready: a signal is noted, and nothing is raised. (An exception
+    raised while modules import can land anywhere, in a weakref callback of the import
+    machinery too, where Python prints it as "Exception ignored" and goes on.)"""
     _noted.append(signum)
-    if _raising:
-        raise KeyboardInterrupt
 
 
 for _signum, _handler in _found.items():
@@ -51,36 +52,25 @@ def main() -> int:
         from ._signals import signal_of
 
         return 128 + int(_noted[0] if _noted else signal_of(stop))
-
-
-def _main() -> int:
-    global _raising
-    from ._signals import Terminated, raise_terminated, report, signal_of
-
-    def interrupt() -> KeyboardInterrupt:
-        return Terminated() if _noted[0] == signal.SIGTERM else KeyboardInterrupt()
-
-    try:
-        try:
-            _raising = True
-            if _noted:
-                raise interrupt()
-            from .cli import main as command
-
-            # The command's own handling from here: Ctrl-C as Python raises it, SIGTERM as
-            # Terminated. (Set inside this try: a signal noted until both are set is caught below.)
-            if _found[signal.SIGINT] is not signal.SIG_IGN:
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-            if _found[signal.SIGTERM] is not signal.SIG_IGN:
-                signal.signal(signal.SIGTERM, raise_terminated)
-        except BaseException:
-            if not _noted:
-                raise
-            return report(interrupt())
-        try:
-            return command()
-        except KeyboardInterrupt as stop:  # after the command's end: it has said what it had to
-            return 128 + int(signal_of(stop))
     finally:
         for signum in _STOPPING:
             signal.signal(signum, signal.SIG_IGN)
+
+
+def _main() -> int:
+    from ._signals import Terminated, raise_terminated, report, signal_of
+
+    if not _noted:
+        from .cli import main as command  # (a signal meanwhile is noted: the import runs to its end)
+
+        # The command's own handling from here: Ctrl-C as Python raises it, SIGTERM as Terminated.
+        if _found[signal.SIGINT] is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if _found[signal.SIGTERM] is not signal.SIG_IGN:
+            signal.signal(signal.SIGTERM, raise_terminated)
+    if _noted:  # a signal before the command could take it: the one line, its status
+        return report(Terminated() if _noted[0] == signal.SIGTERM else KeyboardInterrupt())
+    try:
+        return command()
+    except KeyboardInterrupt as stop:  # after the command's end: it has said what it had to
+        return 128 + int(signal_of(stop))
