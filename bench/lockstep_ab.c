@@ -30,8 +30,8 @@
 #define NETS 64
 #define MAX_BUILDS 16
 
-typedef int (*train_fn)(double *, double *, double *, double *, double *, double *, int64_t *,
-                        double *, size_t, const double *, const double *, size_t, size_t, size_t,
+typedef int (*train_fn)(double *, double *, double *, double *, double *, double *, double *,
+                        int64_t *, double *, size_t, const double *, const double *, size_t, size_t, size_t,
                         size_t, size_t, const xorc_options *, int);
 typedef void (*uniform_fn)(double *, size_t, double, double, uint32_t);
 
@@ -97,7 +97,7 @@ int main(int argc, char **argv)
             options.steps = steps;
             options.check_every = 100;
             const double started = seconds();
-            const int status = train[b](W1, NULL, W2, NULL, loss, out, learned_at, work, 4096,
+            const int status = train[b](W1, NULL, W2, NULL, NULL, loss, out, learned_at, work, 4096,
                                         XOR_X, XOR_Y, 4, 2, 3, 1, NETS, &options, level);
             ns[r * builds + b] = (seconds() - started) * 1e9 / NETS / (double)steps;
             if (status != XORC_OK) {

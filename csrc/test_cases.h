@@ -79,7 +79,7 @@ static int FN(backward)(REAL *dW1, REAL *db1, REAL *dW2, REAL *db2, REAL *delta,
 static int FN(update)(REAL *W, const REAL *grad, size_t len, REAL lr)
 {
     const xorc_options options = FN(options)(lr, 0);
-    return FN(xorc_update)(W, grad, len, &options);
+    return FN(xorc_update)(W, NULL, grad, len, &options);
 }
 
 static int FN(train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *work,
@@ -87,7 +87,7 @@ static int FN(train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *w
                      size_t n_hidden, size_t n_out, REAL lr, uint64_t steps)
 {
     const xorc_options options = FN(options)(lr, steps);
-    return FN(xorc_train)(W1, b1, W2, b2, loss, NULL, NULL, work, work_len, X, y, n, n_in, n_hidden,
+    return FN(xorc_train)(W1, b1, W2, b2, NULL, loss, NULL, NULL, work, work_len, X, y, n, n_in, n_hidden,
                           n_out, &options);
 }
 
@@ -593,7 +593,7 @@ static const char *const FN(update_args)[] = {"W", "grad"};
 static int FN(call_update)(struct FN(bufs) * b, const struct call *c)
 {
     xorc_options options;
-    return FN(xorc_update)(FN(arg)(b, c, 0, B_W1), FN(arg)(b, c, 1, B_DW1), c->len,
+    return FN(xorc_update)(FN(arg)(b, c, 0, B_W1), NULL, FN(arg)(b, c, 1, B_DW1), c->len,
                            FN(call_options)(c, &options));
 }
 
@@ -602,7 +602,7 @@ static int FN(call_train)(struct FN(bufs) * b, const struct call *c)
 {
     xorc_options options;
     return FN(xorc_train)(FN(arg)(b, c, 0, B_W1), FN(arg)(b, c, 1, B_B1), FN(arg)(b, c, 2, B_W2),
-                          FN(arg)(b, c, 3, B_B2), FN(arg)(b, c, 4, B_LOSS), NULL, NULL,
+                          FN(arg)(b, c, 3, B_B2), NULL, FN(arg)(b, c, 4, B_LOSS), NULL, NULL,
                           FN(arg)(b, c, 5, B_WORK), c->work_len, FN(arg)(b, c, 6, B_X),
                           FN(arg)(b, c, 7, B_Y), c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out,
                           FN(call_options)(c, &options));
@@ -751,7 +751,7 @@ static void FN(test_errors)(struct tally *t)
             c.no_options = 1;
             FN(expect)(t, &b, entries[k].entry, entries[k].call, &c, XORC_ERR_NULL, "NULL options");
             c = valid;
-            c.activation = 1;
+            c.activation = 3;
             (void)FN(expect)(t, &b, entries[k].entry, entries[k].call, &c, XORC_ERR_OPTION,
                              "an unknown activation");
             c.activation = -1;

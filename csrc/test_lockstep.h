@@ -229,7 +229,7 @@ static void FN(check_lockstep)(struct tally *t, const char *label, const struct 
         xorc_options options = FN(options)(lr, to - from);
         options.first_step = from;
         options.check_every = check_every;
-        ok &= FN(xorc_train_lockstep)(W1, b1, W2, b2, loss, out, learned_at, work, work_len,
+        ok &= FN(xorc_train_lockstep)(W1, b1, W2, b2, NULL, loss, out, learned_at, work, work_len,
                                       start->X, start->y, d.n, d.n_in, d.n_hidden, d.n_out, count,
                                       &options, level)
               == XORC_OK;
@@ -467,7 +467,7 @@ static void FN(expect_lockstep)(struct tally *t, struct FN(lbufs) * b, const str
     options.check_every = c->check_every;
     options.activation = c->activation;
     const int status = FN(xorc_train_lockstep)(
-        (REAL *)p[L_W1], (REAL *)p[L_B1], (REAL *)p[L_W2], (REAL *)p[L_B2], (REAL *)p[L_LOSS],
+        (REAL *)p[L_W1], (REAL *)p[L_B1], (REAL *)p[L_W2], (REAL *)p[L_B2], NULL, (REAL *)p[L_LOSS],
         (REAL *)p[L_OUT], (int64_t *)p[L_LEARNED], (REAL *)p[L_WORK], c->work_len,
         (const REAL *)p[L_X], (const REAL *)p[L_Y], c->d.n, c->d.n_in, c->d.n_hidden, c->d.n_out,
         c->count, c->no_options ? NULL : &options, c->level);
@@ -542,7 +542,7 @@ static void FN(test_lockstep_errors)(struct tally *t)
         options.first_step = (uint64_t)INT64_MAX;
         options.check_every = 1;
         const int status = FN(xorc_train_lockstep)(
-            (REAL *)b.at[L_W1], (REAL *)b.at[L_B1], (REAL *)b.at[L_W2], (REAL *)b.at[L_B2],
+            (REAL *)b.at[L_W1], (REAL *)b.at[L_B1], (REAL *)b.at[L_W2], (REAL *)b.at[L_B2], NULL,
             (REAL *)b.at[L_LOSS], (REAL *)b.at[L_OUT], (int64_t *)b.at[L_LEARNED],
             (REAL *)b.at[L_WORK], valid.work_len, (const REAL *)b.at[L_X], (const REAL *)b.at[L_Y],
             d.n, d.n_in, d.n_hidden, d.n_out, valid.count, &options, XORC_SIMD_SCALAR);
@@ -554,7 +554,7 @@ static void FN(test_lockstep_errors)(struct tally *t)
     c.no_options = 1;
     FN(expect_lockstep)(t, &b, &c, XORC_ERR_NULL, "NULL options");
     c = valid;
-    c.activation = 1;
+    c.activation = 3;
     FN(expect_lockstep)(t, &b, &c, XORC_ERR_OPTION, "an unknown activation");
     c = valid;
     c.work_len = valid.work_len - 1;

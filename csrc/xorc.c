@@ -56,18 +56,39 @@ int xorc_checked_steps_fit(const xorc_options *options)
                && options->steps <= INT64_MAX - options->first_step);
 }
 
-/* (An activation is accepted here together with its dispatch: each entry point passes the
- * checked value down as a literal, one instance per activation; so far, the sigmoid's.) */
 int xorc_options_check(const xorc_options *options, int is_float, int uses_lr)
 {
     const double lr = options->lr;
     if (uses_lr && !(isfinite(lr) && lr > 0 && (!is_float || (lr <= FLT_MAX && (float)lr > 0)))) {
         return XORC_ERR_LR;
     }
-    if (options->activation != XORC_ACTIVATION_SIGMOID) {
+    const double mu = options->momentum;
+    if (options->activation < XORC_ACTIVATION_SIGMOID || options->activation > XORC_ACTIVATION_RELU
+        || options->loss < XORC_LOSS_SSE || options->loss > XORC_LOSS_CROSS_ENTROPY
+        || options->optimizer < XORC_OPTIMIZER_GD || options->optimizer > XORC_OPTIMIZER_RPROP
+        || !(mu >= 0 && mu < 1) || (options->online != 0 && options->online != 1)
+        || (options->online && options->optimizer == XORC_OPTIMIZER_RPROP)) {
         return XORC_ERR_OPTION;
     }
     return XORC_OK;
+}
+
+size_t xorc_optimizer_state_len(size_t n_in, size_t n_hidden, size_t n_out, int biases)
+{
+    const size_t limit = SIZE_MAX / sizeof(double) / 2;
+    size_t w1, w2;
+    if (!xorc_sizes_ok(1, n_in, n_hidden, n_out) || !xorc_mul_within(n_in, n_hidden, limit, &w1)
+        || !xorc_mul_within(n_hidden, n_out, limit, &w2) || w2 > limit - w1) {
+        return 0;
+    }
+    size_t params = w1 + w2;
+    if (biases) {
+        if (n_hidden > limit - params || n_out > limit - params - n_hidden) {
+            return 0;
+        }
+        params += n_hidden + n_out;
+    }
+    return 2 * params;
 }
 
 /* MT19937 (Matsumoto and Nishimura 1998), as numpy's RandomState runs it. */

@@ -1,14 +1,16 @@
 /*
- * xorc — full-batch gradient descent for a two-layer sigmoid network.
+ * xorc — training a two-layer network, exactly.
  *
  * The network maps an input row x (n_in values) to an output row (n_out values):
  *
- *     h   = sigmoid(x · W1 + b1)         hidden activations, n_hidden values
+ *     h   = act(x · W1 + b1)             hidden activations, n_hidden values
  *     out = sigmoid(h · W2 + b2)         outputs, n_out values
- *     SSE = sum over rows and outputs of (y - out)^2
+ *     L   = the loss, a sum over rows and outputs: sum (y - out)^2 by default
  *
- * and learns W1, W2 (and b1, b2) by full-batch gradient descent on the SSE:
- * W <- W - lr * dSSE/dW, one step per pass over all n rows.
+ * and learns W1, W2 (and b1, b2) by gradient descent on L: by default, full batch,
+ * W <- W - lr * dL/dW, one step per pass over all n rows (the seed program's recipe).
+ * The hidden activation, the loss, the update rule (momentum, Nesterov, Adam, RPROP)
+ * and online updates (one per row) are the options (struct xorc_options).
  *
  * Conventions, shared by every entry point:
  *  - All buffers are owned by the caller, contiguous and row-major:
@@ -53,14 +55,53 @@ enum {
     XORC_ERR_OPTION = -6     /* an option other than lr is unknown or out of its range */
 };
 
-/* The hidden layer's activation (the output layer's is always the sigmoid). */
-enum { XORC_ACTIVATION_SIGMOID = 0 };
+/*
+ * The hidden layer's activation (the output layer's is always the sigmoid):
+ *   sigmoid  a = 1 / (1 + e^-z)
+ *   tanh     a = 2 / (1 + e^-2z) - 1
+ *   relu     a = max(z, 0), its derivative taken as 0 at z = 0
+ */
+enum { XORC_ACTIVATION_SIGMOID = 0, XORC_ACTIVATION_TANH = 1, XORC_ACTIVATION_RELU = 2 };
+
+/*
+ * The loss, a sum over the rows and outputs:
+ *   sse            (y - o)^2, whose gradient at the output's pre-activation z2 is
+ *                  2 (o - y) o (1 - o)
+ *   cross_entropy  -(y log o' + (1 - y) log(1 - o')), o' being o clipped to
+ *                  [eps, 1 - eps] (eps: the precision's machine epsilon, as
+ *                  scikit-learn clips), whose gradient at z2 is o - y
+ */
+enum { XORC_LOSS_SSE = 0, XORC_LOSS_CROSS_ENTROPY = 1 };
+
+/*
+ * The update of each parameter p from its gradient g (scikit-learn's formulas; RPROP
+ * is FANN's iRPROP-):
+ *   gd        p -= lr g
+ *   momentum  v = mu v - lr g;  p += v
+ *   nesterov  v = mu v - lr g;  p += mu v - lr g
+ *   adam      t += 1;  m = b1 m + (1 - b1) g;  s = b2 s + (1 - b2) g^2;
+ *             p += (-lr_t m) / (sqrt(s) + eps),  lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)
+ *             computed in double (libm's pow) and rounded to the precision once;
+ *             b1 = 0.9, b2 = 0.999, eps = 1e-8
+ *   rprop     if g gprev >= 0: step = min(1.2 step, 50), else step = max(0.5 step, 0)
+ *             and g = 0; then p -= sign(g) step (sign(0) = 0) and gprev = g. Steps
+ *             start at 0.1; lr is not used.
+ * Each network's optimizer state (v; m and s; step and gprev) is the caller's: see
+ * xorc_optimizer_state_len.
+ */
+enum {
+    XORC_OPTIMIZER_GD = 0,
+    XORC_OPTIMIZER_MOMENTUM = 1,
+    XORC_OPTIMIZER_NESTEROV = 2,
+    XORC_OPTIMIZER_ADAM = 3,
+    XORC_OPTIMIZER_RPROP = 4
+};
 
 /*
  * The settings of training, one struct for every entry point, so that a new setting
  * is a new field here and not a new argument everywhere. Start from all zeros
- * (`xorc_options opts = {0};`): every field's zero is its default, but lr, which
- * must be set.
+ * (`xorc_options opts = {0};`): every field's zero is the seed program's recipe, but
+ * lr, which must be set.
  *   lr           the learning rate: finite and > 0 (for _s, also once rounded to float)
  *   steps        how many training steps to take
  *   activation   the hidden layer's XORC_ACTIVATION_*
@@ -70,6 +111,17 @@ enum { XORC_ACTIVATION_SIGMOID = 0 };
  *                networks are checked at every step that is a multiple of it (below)
  *   finish       nonzero: this call ends the training, and the networks are also
  *                checked as they stand after its last step (below)
+ *   loss         XORC_LOSS_*
+ *   optimizer    XORC_OPTIMIZER_*
+ *   momentum     mu of momentum and nesterov: 0 <= mu < 1
+ *   online       0: a step is one update from the gradient over all rows; 1: a step
+ *                is one pass over the rows in order, one update from each row's
+ *                gradient (not with rprop). A learned check at step s (below) sees
+ *                the network as it stood after s steps.
+ *   updates_done the updates the optimizer state has seen before this call (Adam's
+ *                t: the call's first update has t = updates_done + 1)
+ *   restart      nonzero: the optimizer state is set to its start before the call's
+ *                first update (v, m, s and gprev 0; rprop's steps 0.1), not read
  */
 typedef struct xorc_options {
     double lr;
@@ -78,6 +130,12 @@ typedef struct xorc_options {
     uint64_t first_step;
     uint64_t check_every;
     int finish;
+    int loss;
+    int optimizer;
+    double momentum;
+    int online;
+    uint64_t updates_done;
+    int restart;
 } xorc_options;
 
 /* A static, human-readable description of a status code. */
@@ -105,7 +163,7 @@ int xorc_forward_s(float *hidden, float *out, const float *X, const float *W1, c
                    const float *W2, const float *b2, size_t n, size_t n_in, size_t n_hidden,
                    size_t n_out, const xorc_options *options);
 
-/* The loss: *loss = the sum of squared errors, sum (y - out)^2 over n rows of n_out values. */
+/* The loss: *loss = options->loss summed over n rows of n_out values. */
 int xorc_loss_d(double *loss, const double *out, const double *y, size_t n, size_t n_out,
                 const xorc_options *options);
 int xorc_loss_s(float *loss, const float *out, const float *y, size_t n, size_t n_out,
@@ -113,9 +171,10 @@ int xorc_loss_s(float *loss, const float *out, const float *y, size_t n, size_t 
 
 /*
  * Backward pass: the gradients of the loss, given the forward pass's hidden and out.
- *   delta = dSSE/dZ2 = 2 (out - y) * out * (1 - out)       (n, n_out)
+ *   delta = dL/dZ2  (sse: 2 (out - y) * out * (1 - out); cross_entropy: out - y)  (n, n_out)
  *   dW2   = hidden^T · delta,   db2 = column sums of delta
- *   dZ1   = (delta · W2^T) * act'(hidden)      (sigmoid: act' = hidden * (1 - hidden))
+ *   dZ1   = (delta · W2^T) * act'   (written from hidden: sigmoid h (1 - h), tanh 1 - h^2,
+ *                                    relu 1 where h > 0, else 0)
  *   dW1   = X^T · dZ1,          db1 = column sums of dZ1
  * delta is an output too (the gradient at the output pre-activations).
  * db1, db2 may be NULL (both) for a network without biases.
@@ -129,9 +188,25 @@ int xorc_backward_s(float *dW1, float *db1, float *dW2, float *db2, float *delta
                     size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                     const xorc_options *options);
 
-/* The update of one parameter buffer: W[p] <- W[p] - lr * grad[p]. */
-int xorc_update_d(double *W, const double *grad, size_t len, const xorc_options *options);
-int xorc_update_s(float *W, const float *grad, size_t len, const xorc_options *options);
+/*
+ * The values of optimizer state one network has (twice its parameters: P =
+ * n_in*n_hidden + n_hidden*n_out, plus n_hidden + n_out with biases), 0 if a size is
+ * zero or the count overflows. They lie as [first: W1 W2 b1 b2][second: W1 W2 b1 b2],
+ * first being momentum's v, Adam's m or RPROP's step, second Adam's s or RPROP's
+ * gprev. Gradient descent has none: then the state is neither read nor written, and
+ * may be NULL.
+ */
+size_t xorc_optimizer_state_len(size_t n_in, size_t n_hidden, size_t n_out, int biases);
+
+/*
+ * One update of one parameter buffer by options->optimizer (the update number
+ * options->updates_done + 1): W[p] from grad[p], and state, 2 * len values laid out
+ * [first][second] (NULL for gd), updated with it.
+ */
+int xorc_update_d(double *W, double *state, const double *grad, size_t len,
+                  const xorc_options *options);
+int xorc_update_s(float *W, float *state, const float *grad, size_t len,
+                  const xorc_options *options);
 
 /*
  * Whether each of `batch` networks has learned: on_target[b] = 1 where every output
@@ -152,8 +227,10 @@ int xorc_on_target_s(unsigned char *on_target, const float *out, const float *y,
 size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out);
 
 /*
- * Trains one network in place: options->steps full-batch steps on the n rows, each
- * exactly forward, backward and update as the functions above compute them. Then:
+ * Trains one network in place: options->steps steps on the n rows, each exactly
+ * forward, backward and update as the functions above compute them (one update, or
+ * with options->online one per row), the optimizer state in opt_state
+ * (xorc_optimizer_state_len values; NULL for gd). Then:
  *   *loss            the loss of the network as it then stands (with steps = 0, of
  *                    the network as given),
  *   out              if not NULL, its outputs on the n rows (n * n_out values),
@@ -161,13 +238,14 @@ size_t xorc_train_workspace_len(size_t n_in, size_t n_hidden, size_t n_out);
  * `work` holds work_len elements of scratch space, at least
  * xorc_train_workspace_len(n_in, n_hidden, n_out).
  */
-int xorc_train_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,
-                 int64_t *learned_at, double *work, size_t work_len, const double *X,
+int xorc_train_d(double *W1, double *b1, double *W2, double *b2, double *opt_state, double *loss,
+                 double *out, int64_t *learned_at, double *work, size_t work_len, const double *X,
                  const double *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                  const xorc_options *options);
-int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
-                 int64_t *learned_at, float *work, size_t work_len, const float *X, const float *y,
-                 size_t n, size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *options);
+int xorc_train_s(float *W1, float *b1, float *W2, float *b2, float *opt_state, float *loss,
+                 float *out, int64_t *learned_at, float *work, size_t work_len, const float *X,
+                 const float *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                 const xorc_options *options);
 
 /*
  * The initial weights of the seed program: out[i] for i < n are the first n
@@ -220,7 +298,8 @@ enum { XORC_NOT_LEARNED = -1, XORC_DIVERGED = -2 };
 /*
  * Trains `batch` networks in place, each as xorc_train_* would train it alone. The
  * networks lie one after another: network b's W1 is W1[b * n_in * n_hidden ...]
- * laid out as xorc_train_* takes it, W2 likewise, b1 and b2 (NULL for none) too.
+ * laid out as xorc_train_* takes it, W2 likewise, b1 and b2 (NULL for none) too,
+ * and its optimizer state at opt_state[b * xorc_optimizer_state_len(...)] (NULL for gd).
  * Then:
  *   loss[b]          the loss of network b after the steps,
  *   out[b * n * n_out ...]   its outputs on the n rows after the steps,
@@ -238,14 +317,16 @@ enum { XORC_NOT_LEARNED = -1, XORC_DIVERGED = -2 };
  * at least xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out, level); level is an
  * XORC_SIMD_* value at most xorc_simd_best().
  */
-int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,
-                          int64_t *learned_at, double *work, size_t work_len, const double *X,
-                          const double *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                          size_t batch, const xorc_options *options, int level);
-int xorc_train_lockstep_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
-                          int64_t *learned_at, float *work, size_t work_len, const float *X,
-                          const float *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                          size_t batch, const xorc_options *options, int level);
+int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *opt_state,
+                          double *loss, double *out, int64_t *learned_at, double *work,
+                          size_t work_len, const double *X, const double *y, size_t n,
+                          size_t n_in, size_t n_hidden, size_t n_out, size_t batch,
+                          const xorc_options *options, int level);
+int xorc_train_lockstep_s(float *W1, float *b1, float *W2, float *b2, float *opt_state,
+                          float *loss, float *out, int64_t *learned_at, float *work,
+                          size_t work_len, const float *X, const float *y, size_t n, size_t n_in,
+                          size_t n_hidden, size_t n_out, size_t batch,
+                          const xorc_options *options, int level);
 
 /* cdef-end */
 

@@ -35,6 +35,15 @@ static inline int xorc_mul_within(size_t a, size_t b, size_t limit, size_t *prod
  */
 int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out);
 
+/* The optimizer's constants (xorc.h), and the first value of RPROP's step sizes. */
+#define XORC_ADAM_BETA1 0.9
+#define XORC_ADAM_BETA2 0.999
+#define XORC_ADAM_EPSILON 1e-8
+#define XORC_RPROP_START 0.1
+#define XORC_RPROP_UP 1.2
+#define XORC_RPROP_DOWN 0.5
+#define XORC_RPROP_MAX 50
+
 /* With checks (check_every > 0), learned_at holds a step as an int64: first_step + steps
  * must fit one. */
 int xorc_checked_steps_fit(const xorc_options *options);
@@ -49,8 +58,9 @@ int xorc_options_check(const xorc_options *options, int is_float, int uses_lr);
  * each with its length in entries (an entry is one value of every network of the
  * group) as a product a * b, and whether only a group that holds its own copies of
  * the networks and the data has it (`owned`): the parameters W1, W2, b1, b2 and their
- * gradients, XORC_ROWS rows' h and o, one row's delta, the rows of X and y, and the
- * outputs on every row. This list is the one statement of the layout: the enum, the
+ * gradients, the optimizer state of each parameter (xorc_optimizer_state_len's first
+ * and second halves), XORC_ROWS rows' h and o, one row's delta, the rows of X and y,
+ * and the outputs on every row. This list is the one statement of the layout: the enum, the
  * layout function, and the size of a state on the stack all come from it.
  */
 #define XORC_GROUP_PARTS(PART, n, n_in, n_hidden, n_out)                                           \
@@ -62,6 +72,14 @@ int xorc_options_check(const xorc_options *options, int is_float, int uses_lr);
     PART(DW2, 0, n_hidden, n_out)                                                                  \
     PART(DB1, 0, 1, n_hidden)                                                                      \
     PART(DB2, 0, 1, n_out)                                                                         \
+    PART(FIRST_W1, 1, n_in, n_hidden)                                                              \
+    PART(FIRST_W2, 1, n_hidden, n_out)                                                             \
+    PART(FIRST_B1, 1, 1, n_hidden)                                                                 \
+    PART(FIRST_B2, 1, 1, n_out)                                                                    \
+    PART(SECOND_W1, 1, n_in, n_hidden)                                                             \
+    PART(SECOND_W2, 1, n_hidden, n_out)                                                            \
+    PART(SECOND_B1, 1, 1, n_hidden)                                                                \
+    PART(SECOND_B2, 1, 1, n_out)                                                                   \
     PART(H, 0, XORC_ROWS, n_hidden)                                                                \
     PART(O, 0, XORC_ROWS, n_out)                                                                   \
     PART(DELTA, 0, 1, n_out)                                                                       \
@@ -111,9 +129,9 @@ static inline int xorc_group_layout(size_t at[XORC_PARTS + 1], int own, size_t n
  * state XORC_ALIGN-aligned of xorc_lockstep_workspace_len's length; arguments as
  * checked by xorc_train_lockstep_*. */
 #define XORC_LEVEL_KERNEL(REAL, name)                                                              \
-    void name(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out, int64_t *learned_at,  \
-              void *state, const REAL *X, const REAL *y, size_t n, size_t n_in, size_t n_hidden,   \
-              size_t n_out, size_t batch, const xorc_options *opts)
+    void name(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REAL *loss, REAL *out,      \
+              int64_t *learned_at, void *state, const REAL *X, const REAL *y, size_t n,            \
+              size_t n_in, size_t n_hidden, size_t n_out, size_t batch, const xorc_options *opts)
 XORC_LEVEL_KERNEL(double, xorc_lockstep_d_scalar);
 XORC_LEVEL_KERNEL(float, xorc_lockstep_s_scalar);
 XORC_LEVEL_KERNEL(double, xorc_lockstep_d_sse2);
@@ -125,11 +143,13 @@ XORC_LEVEL_KERNEL(float, xorc_lockstep_s_avx512);
 
 /* One network where it lies, through the one-lane instance (xorc_single.c):
  * xorc_train_* after its checks. */
-void xorc_train_one_d(double *W1, double *b1, double *W2, double *b2, double *loss, double *out,
-                      int64_t *learned_at, double *work, const double *X, const double *y, size_t n,
-                      size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *opts);
-void xorc_train_one_s(float *W1, float *b1, float *W2, float *b2, float *loss, float *out,
-                      int64_t *learned_at, float *work, const float *X, const float *y, size_t n,
-                      size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *opts);
+void xorc_train_one_d(double *W1, double *b1, double *W2, double *b2, double *opt_state,
+                      double *loss, double *out, int64_t *learned_at, double *work,
+                      const double *X, const double *y, size_t n, size_t n_in, size_t n_hidden,
+                      size_t n_out, const xorc_options *opts);
+void xorc_train_one_s(float *W1, float *b1, float *W2, float *b2, float *opt_state, float *loss,
+                      float *out, int64_t *learned_at, float *work, const float *X, const float *y,
+                      size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                      const xorc_options *opts);
 
 #endif /* XORC_INTERNAL_H */

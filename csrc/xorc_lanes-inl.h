@@ -39,6 +39,9 @@ XORC_INLINE LV(vd) LV(as_double)(LV(vu) u)
 #define NARROW(v) ((float)(v))
 #define ABS_D(v) fabs(v)
 #define ABS_F(v) fabsf(v)
+/* a where the comparison m holds, else b. */
+#define SELECT_D(m, a, b) ((m) ? (a) : (b))
+#define SELECT_F(m, a, b) ((m) ? (a) : (b))
 #else
 /* LANES lanes in GCC's and clang's vector extensions: the arithmetic operators act
  * lane by lane, a scalar operand stands for a vector of copies of it, a comparison
@@ -63,6 +66,9 @@ XORC_INLINE LV(vd) LV(as_double)(LV(vu) u)
 /* |v|: the sign bit cleared. */
 #define ABS_D(v) ((LV(vd))((LV(md))(v)&INT64_MAX))
 #define ABS_F(v) ((LV(vf))((LV(mf))(v)&INT32_MAX))
+/* a where the comparison m holds, else b, lane by lane (a and b vectors): bits, no arithmetic. */
+#define SELECT_D(m, a, b) ((LV(vd))(((LV(md))(a) & (m)) | ((LV(md))(b) & ~(m))))
+#define SELECT_F(m, a, b) ((LV(vf))(((LV(mf))(a) & (m)) | ((LV(mf))(b) & ~(m))))
 #endif
 
 /*
@@ -83,6 +89,31 @@ XORC_INLINE void LV(exp_entries)(LV(vu) j, LV(vd) * tail, LV(vu) * scale_bits)
         LANE(*tail, l) = xorc_exp_table[LANE(j, l)].tail;
         LANE(*scale_bits, l) = xorc_exp_table[LANE(j, l)].scale_bits;
     }
+#endif
+}
+
+/* The square root, lane by lane, correctly rounded (IEEE 754) in every way: the level's
+ * instruction (XORC_SQRT_D, XORC_SQRT_F), or libm's, one lane at a time. */
+XORC_INLINE LV(vd) LV(sqrt_d)(LV(vd) v)
+{
+#ifdef XORC_SQRT_D
+    return XORC_SQRT_D(v);
+#else
+    for (size_t l = 0; l < LANES; l++) {
+        LANE(v, l) = sqrt(LANE(v, l));
+    }
+    return v;
+#endif
+}
+XORC_INLINE LV(vf) LV(sqrt_f)(LV(vf) v)
+{
+#ifdef XORC_SQRT_F
+    return XORC_SQRT_F(v);
+#else
+    for (size_t l = 0; l < LANES; l++) {
+        LANE(v, l) = sqrtf(LANE(v, l));
+    }
+    return v;
 #endif
 }
 

@@ -19,6 +19,8 @@ XORC_TARGET_BEGIN("avx2")
     } while (0)
 #define XORC_ALL_TRUE_D(m) (_mm256_movemask_pd((__m256d)(m)) == 0xf)
 #define XORC_ALL_TRUE_F(m) (_mm_movemask_ps((__m128)(m)) == 0xf)
+#define XORC_SQRT_D(v) ((vd_avx2)_mm256_sqrt_pd((__m256d)(v)))
+#define XORC_SQRT_F(v) ((vf_avx2)_mm_sqrt_ps((__m128)(v)))
 #include "xorc_level-inl.h"
 XORC_TARGET_END
 #else

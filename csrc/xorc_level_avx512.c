@@ -15,6 +15,8 @@ XORC_TARGET_BEGIN("avx512f")
     } while (0)
 #define XORC_ALL_TRUE_D(m) (_mm512_test_epi64_mask((__m512i)(m), (__m512i)(m)) == 0xff)
 #define XORC_ALL_TRUE_F(m) (_mm256_movemask_ps((__m256)(m)) == 0xff)
+#define XORC_SQRT_D(v) ((vd_avx512)_mm512_sqrt_pd((__m512d)(v)))
+#define XORC_SQRT_F(v) ((vf_avx512)_mm256_sqrt_ps((__m256)(v)))
 #include "xorc_level-inl.h"
 XORC_TARGET_END
 #else

@@ -13,6 +13,7 @@
         *(scale_bits) = (vu_sse2)_mm_unpackhi_pd(e0_, e1_);                                        \
     } while (0)
 #define XORC_ALL_TRUE_D(m) (_mm_movemask_pd((__m128d)(m)) == 0x3)
+#define XORC_SQRT_D(v) ((vd_sse2)_mm_sqrt_pd((__m128d)(v)))
 #include "xorc_level-inl.h"
 #else
 typedef int xorc_level_sse2_absent; /* ISO C: a translation unit is never empty */

@@ -116,6 +116,14 @@ static int batch_ok(size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t
            && xorc_mul_within(batch, rows_out, limit, &unused);
 }
 
+/* The batch's optimizer state fits in size_t. */
+static int state_ok(size_t batch, size_t n_in, size_t n_hidden, size_t n_out, int biases)
+{
+    size_t unused;
+    const size_t len = xorc_optimizer_state_len(n_in, n_hidden, n_out, biases);
+    return len > 0 && xorc_mul_within(batch, len, SIZE_MAX / sizeof(double), &unused);
+}
+
 /* The first XORC_ALIGN-byte boundary in `work` (the workspace has room for it). */
 static void *aligned(void *work)
 {
@@ -126,18 +134,20 @@ static void *aligned(void *work)
 /* The checks of xorc_train_lockstep_*, in the order xorc_train_* makes them too (NULL,
  * sizes, options, then the level and the workspace it needs, which depends on it). */
 static int lockstep_check(const void *W1, const void *b1, const void *W2, const void *b2,
-                          const void *loss, const void *out, const int64_t *learned_at,
+                          const void *opt_state, const void *loss, const void *out, const int64_t *learned_at,
                           const void *work, size_t work_len, const void *X, const void *y, size_t n,
                           size_t n_in, size_t n_hidden, size_t n_out, size_t batch,
                           const xorc_options *options, int level, int is_float)
 {
     if (W1 == NULL || W2 == NULL || loss == NULL || out == NULL || work == NULL || X == NULL
         || y == NULL || (b1 == NULL) != (b2 == NULL) || options == NULL
-        || (options->check_every > 0 && learned_at == NULL)) {
+        || (options->check_every > 0 && learned_at == NULL)
+        || (options->optimizer != XORC_OPTIMIZER_GD && opt_state == NULL)) {
         return XORC_ERR_NULL;
     }
     if (!batch_ok(batch, n, n_in, n_hidden, n_out)
         || xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out, XORC_SIMD_SCALAR) == 0
+        || !state_ok(batch, n_in, n_hidden, n_out, b1 != NULL)
         || !xorc_checked_steps_fit(options)) {
         return XORC_ERR_SIZE;
     }
@@ -161,22 +171,23 @@ static int lockstep_check(const void *W1, const void *b1, const void *W2, const 
 
 #define XORC_LOCKSTEP_ENTRY(REAL, suffix, is_float)                                                \
     int xorc_train_lockstep_##suffix(                                                              \
-        REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out, int64_t *learned_at,        \
-        REAL *work, size_t work_len, const REAL *X, const REAL *y, size_t n, size_t n_in,          \
-        size_t n_hidden, size_t n_out, size_t batch, const xorc_options *options, int level)       \
+        REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REAL *loss, REAL *out,            \
+        int64_t *learned_at, REAL *work, size_t work_len, const REAL *X, const REAL *y, size_t n,  \
+        size_t n_in, size_t n_hidden, size_t n_out, size_t batch, const xorc_options *options,     \
+        int level)                                                                                 \
     {                                                                                              \
         const int status =                                                                         \
-            lockstep_check(W1, b1, W2, b2, loss, out, learned_at, work, work_len, X, y, n, n_in,   \
-                           n_hidden, n_out, batch, options, level, is_float);                      \
+            lockstep_check(W1, b1, W2, b2, opt_state, loss, out, learned_at, work, work_len, X, y, \
+                           n, n_in, n_hidden, n_out, batch, options, level, is_float);             \
         if (status != XORC_OK) {                                                                   \
             return status;                                                                         \
         }                                                                                          \
-        void (*kernel)(REAL *, REAL *, REAL *, REAL *, REAL *, REAL *, int64_t *, void *,          \
+        void (*kernel)(REAL *, REAL *, REAL *, REAL *, REAL *, REAL *, REAL *, int64_t *, void *,  \
                        const REAL *, const REAL *, size_t, size_t, size_t, size_t, size_t,         \
                        const xorc_options *) = xorc_lockstep_##suffix##_scalar;                    \
         XORC_X86_KERNEL(kernel, suffix, level);                                                    \
-        kernel(W1, b1, W2, b2, loss, out, learned_at, aligned(work), X, y, n, n_in, n_hidden,      \
-               n_out, batch, options);                                                             \
+        kernel(W1, b1, W2, b2, opt_state, loss, out, learned_at, aligned(work), X, y, n, n_in,     \
+               n_hidden, n_out, batch, options);                                                   \
         return XORC_OK;                                                                            \
     }
 

@@ -8,16 +8,16 @@
 #include "xorc_lockstep-inl.h"
 
 /*
- * One network of any shape, trained where it lies: the group's parameters, X, y and
- * outputs are the caller's own buffers (a one-lane vector is a value), and its
- * gradients and activations are carved from `work` (xorc_group_layout, not own).
- * n_out_literal: n_out, passed as a literal where it pays (one output: the loops
- * over outputs vanish).
+ * One network of any shape, trained where it lies: the group's parameters, their
+ * optimizer state, X, y and outputs are the caller's own buffers (a one-lane vector
+ * is a value), and its gradients and activations are carved from `work`
+ * (xorc_group_layout, not own). n_out: passed as a literal where it pays (one
+ * output: the loops over outputs vanish).
  */
-XORC_INLINE void FN(train_where_it_lies)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
-                                         REAL *out, int64_t *learned_at, REAL *work, const REAL *X,
-                                         const REAL *y, size_t n, size_t n_in, size_t n_hidden,
-                                         size_t n_out, const xorc_options *opts)
+XORC_INLINE void FN(train_where_it_lies)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state,
+                                         REAL *loss, REAL *out, int64_t *learned_at, REAL *work,
+                                         const REAL *X, const REAL *y, size_t n, size_t n_in,
+                                         size_t n_hidden, size_t n_out, const xorc_options *opts)
 {
     size_t at[XORC_PARTS + 1];
     (void)xorc_group_layout(at, 0, n, n_in, n_hidden, n_out, SIZE_MAX);
@@ -26,53 +26,69 @@ XORC_INLINE void FN(train_where_it_lies)(REAL *W1, REAL *b1, REAL *W2, REAL *b2,
     g.W2 = W2;
     g.b1 = b1;
     g.b2 = b2;
+    if (opts->optimizer != XORC_OPTIMIZER_GD) {
+        /* xorc_optimizer_state_len's layout: [first: W1 W2 b1 b2][second: W1 W2 b1 b2]. */
+        const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
+        const size_t params = w1 + w2 + (b1 != NULL ? n_hidden + n_out : 0);
+        g.mW1 = opt_state;
+        g.mW2 = opt_state + w1;
+        g.sW1 = opt_state + params;
+        g.sW2 = opt_state + params + w1;
+        if (b1 != NULL) {
+            g.mb1 = opt_state + w1 + w2;
+            g.mb2 = opt_state + w1 + w2 + n_hidden;
+            g.sb1 = opt_state + params + w1 + w2;
+            g.sb2 = opt_state + params + w1 + w2 + n_hidden;
+        }
+    }
     g.xs = X;
     g.ts = y;
     g.outs = out;
     const int checks = opts->check_every > 0;
     int64_t learned[1] = {checks ? learned_at[0] : -1};
     (void)FN(group_train)(&g, loss, learned, X, y, n, n_in, n_hidden, n_out, b1 != NULL,
-                          XORC_ACTIVATION_SIGMOID, 0, opts);
+                          opts->activation, 0, opts);
     if (checks) {
         learned_at[0] = learned[0];
     }
 }
 
 /* The instances: one output (the common case: its loops over outputs vanish), and any. */
-XORC_NOINLINE void FN(train_one_output)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss,
-                                        REAL *out, int64_t *learned_at, REAL *work, const REAL *X,
-                                        const REAL *y, size_t n, size_t n_in, size_t n_hidden,
-                                        const xorc_options *opts)
+XORC_NOINLINE void FN(train_one_output)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state,
+                                        REAL *loss, REAL *out, int64_t *learned_at, REAL *work,
+                                        const REAL *X, const REAL *y, size_t n, size_t n_in,
+                                        size_t n_hidden, const xorc_options *opts)
 {
-    (void)FN(train_where_it_lies)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in,
-                                  n_hidden, 1, opts);
+    (void)FN(train_where_it_lies)(W1, b1, W2, b2, opt_state, loss, out, learned_at, work, X, y, n,
+                                  n_in, n_hidden, 1, opts);
 }
 
-XORC_NOINLINE void FN(train_any)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out,
-                                 int64_t *learned_at, REAL *work, const REAL *X, const REAL *y,
-                                 size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                                 const xorc_options *opts)
+XORC_NOINLINE void FN(train_any)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state,
+                                 REAL *loss, REAL *out, int64_t *learned_at, REAL *work,
+                                 const REAL *X, const REAL *y, size_t n, size_t n_in,
+                                 size_t n_hidden, size_t n_out, const xorc_options *opts)
 {
-    (void)FN(train_where_it_lies)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in,
-                                  n_hidden, n_out, opts);
+    (void)FN(train_where_it_lies)(W1, b1, W2, b2, opt_state, loss, out, learned_at, work, X, y, n,
+                                  n_in, n_hidden, n_out, opts);
 }
 
-void PUB(xorc_train_one)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out,
-                         int64_t *learned_at, REAL *work, const REAL *X, const REAL *y, size_t n,
-                         size_t n_in, size_t n_hidden, size_t n_out, const xorc_options *opts)
+void PUB(xorc_train_one)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REAL *loss,
+                         REAL *out, int64_t *learned_at, REAL *work, const REAL *X, const REAL *y,
+                         size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                         const xorc_options *opts)
 {
     if (FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL)) {
         REAL outputs[4];
-        (void)FN(run_2_3_1_table2)(W1, W2, loss, outputs, learned_at, y, 0, 1, opts);
+        (void)FN(run_2_3_1_table2)(W1, W2, opt_state, loss, outputs, learned_at, y, 0, 1, opts);
         if (out != NULL) {
             memcpy(out, outputs, sizeof outputs);
         }
     } else if (n_out == 1) {
-        (void)FN(train_one_output)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in,
-                                   n_hidden, opts);
+        (void)FN(train_one_output)(W1, b1, W2, b2, opt_state, loss, out, learned_at, work, X, y, n,
+                                   n_in, n_hidden, opts);
     } else {
-        (void)FN(train_any)(W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in, n_hidden,
-                            n_out, opts);
+        (void)FN(train_any)(W1, b1, W2, b2, opt_state, loss, out, learned_at, work, X, y, n, n_in,
+                            n_hidden, n_out, opts);
     }
 }
 
@@ -80,12 +96,14 @@ void PUB(xorc_train_one)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REA
 XORC_LEVEL_KERNEL(REAL, LV(PUB(xorc_lockstep)))
 {
     const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
+    const size_t state_len = xorc_optimizer_state_len(n_in, n_hidden, n_out, b1 != NULL);
+    const int kept = opts->optimizer != XORC_OPTIMIZER_GD;
     for (size_t b = 0; b < batch; b++) {
         PUB(xorc_train_one)
         (W1 + b * w1, b1 != NULL ? b1 + b * n_hidden : NULL, W2 + b * w2,
-         b2 != NULL ? b2 + b * n_out : NULL, loss + b, out + b * n * n_out,
-         learned_at != NULL ? learned_at + b : NULL, (REAL *)state, X, y, n, n_in, n_hidden, n_out,
-         opts);
+         b2 != NULL ? b2 + b * n_out : NULL, kept ? opt_state + b * state_len : NULL, loss + b,
+         out + b * n * n_out, learned_at != NULL ? learned_at + b : NULL, (REAL *)state, X, y, n,
+         n_in, n_hidden, n_out, opts);
     }
 }
 
@@ -128,7 +146,7 @@ int PUB(xorc_forward)(REAL *hidden, REAL *out, const REAL *X, const REAL *W1, co
     }
     for (size_t i = 0; i < n; i++) {
         FN(layer)
-        (hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden, XORC_ACTIVATION_SIGMOID, 0,
+        (hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden, options->activation, 0,
          NULL);
         FN(layer)
         (out + i * n_out, hidden + i * n_hidden, W2, b2, n_hidden, n_out, XORC_ACTIVATION_SIGMOID,
@@ -152,7 +170,7 @@ int PUB(xorc_loss)(REAL *loss, const REAL *out, const REAL *y, size_t n, size_t 
     }
     REAL sum = 0;
     for (size_t i = 0; i < n * n_out; i++) {
-        sum += FN(loss_term)(out[i], y[i]);
+        sum += FN(loss_term)(options->loss, out[i], y[i]);
     }
     *loss = sum;
     return XORC_OK;
@@ -182,24 +200,33 @@ int PUB(xorc_backward)(REAL *dW1, REAL *db1, REAL *dW2, REAL *db2, REAL *delta, 
     for (size_t i = 0; i < n; i++) {
         (void)FN(backward)(dW1, db1, dW2, db2, delta + i * n_out, X + i * n_in, NULL, y + i * n_out,
                            hidden + i * n_hidden, out + i * n_out, W2, n_in, n_hidden, n_out,
-                           XORC_ACTIVATION_SIGMOID);
+                           options->activation, options->loss);
     }
     return XORC_OK;
 }
 
-int PUB(xorc_update)(REAL *W, const REAL *grad, size_t len, const xorc_options *options)
+int PUB(xorc_update)(REAL *W, REAL *state, const REAL *grad, size_t len,
+                     const xorc_options *options)
 {
-    if (W == NULL || grad == NULL || options == NULL) {
+    if (W == NULL || grad == NULL || options == NULL
+        || (state == NULL && options->optimizer != XORC_OPTIMIZER_GD)) {
         return XORC_ERR_NULL;
     }
-    if (len == 0 || len > SIZE_MAX / sizeof(double)) {
+    if (len == 0 || len > SIZE_MAX / sizeof(double) / 2) {
         return XORC_ERR_SIZE;
     }
     const int status = xorc_options_check(options, REAL_IS_FLOAT, 1);
     if (status != XORC_OK) {
         return status;
     }
-    FN(descend)(W, grad, len, (REAL)options->lr);
+    struct FN(rule) rule = {options->optimizer, (REAL)options->lr, (REAL)options->momentum, 0,
+                            options->lr};
+    REAL *first = state, *second = state != NULL ? state + len : NULL;
+    if (options->restart && state != NULL) {
+        FN(optimizer_start)(options->optimizer, first, second, len);
+    }
+    (void)FN(rule_next)(&rule, options->updates_done + 1);
+    FN(optimize)(&rule, W, first, second, grad, len);
     return XORC_OK;
 }
 
@@ -224,14 +251,15 @@ int PUB(xorc_on_target)(unsigned char *on_target, const REAL *out, const REAL *y
     return XORC_OK;
 }
 
-int PUB(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *out,
-                    int64_t *learned_at, REAL *work, size_t work_len, const REAL *X, const REAL *y,
-                    size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+int PUB(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REAL *loss,
+                    REAL *out, int64_t *learned_at, REAL *work, size_t work_len, const REAL *X,
+                    const REAL *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                     const xorc_options *options)
 {
     if (W1 == NULL || W2 == NULL || loss == NULL || work == NULL || X == NULL || y == NULL
         || (b1 == NULL) != (b2 == NULL) || options == NULL
-        || (options->check_every > 0 && learned_at == NULL)) {
+        || (options->check_every > 0 && learned_at == NULL)
+        || (options->optimizer != XORC_OPTIMIZER_GD && opt_state == NULL)) {
         return XORC_ERR_NULL;
     }
     /* Sizes that fit can still add up to a workspace length that does not (then 0). */
@@ -248,6 +276,7 @@ int PUB(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *ou
         return XORC_ERR_WORKSPACE;
     }
     PUB(xorc_train_one)
-    (W1, b1, W2, b2, loss, out, learned_at, work, X, y, n, n_in, n_hidden, n_out, options);
+    (W1, b1, W2, b2, opt_state, loss, out, learned_at, work, X, y, n, n_in, n_hidden, n_out,
+     options);
     return XORC_OK;
 }

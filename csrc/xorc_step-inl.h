@@ -106,10 +106,41 @@ XORC_INLINE VR FN(sigmoid_back)(VR g, VR a)
     return g * a * ((REAL)1 - a);
 }
 
-/* The hidden layer's activation `act` (an XORC_ACTIVATION_*, a literal at every call). */
+/* tanh: a = 2 / (1 + e^-2z) - 1 (= 2 sigmoid(2z) - 1, exactly -1 or 1 where it
+ * saturates, and +0 at z = +-0); g f'(z) = g (1 - a^2). */
+XORC_INLINE VR FN(tanh)(VR z, int bounded, VM *hot)
+{
+    return (REAL)2 / ((REAL)1 + FN(exp)(-(z + z), bounded, hot)) - (REAL)1;
+}
+
+XORC_INLINE VR FN(tanh_back)(VR g, VR a)
+{
+    return g * ((REAL)1 - a * a);
+}
+
+/* relu: a = z where z > 0, else +0 (also for z = -0 or NaN); g f'(z) = g where a > 0,
+ * else +0 (the derivative at 0 taken as 0, as scikit-learn takes it). */
+XORC_INLINE VR FN(relu)(VR z)
+{
+    const VR zero = {0};
+    return SELECT((VM)(z > (REAL)0), z, zero);
+}
+
+XORC_INLINE VR FN(relu_back)(VR g, VR a)
+{
+    const VR zero = {0};
+    return SELECT((VM)(a > (REAL)0), g, zero);
+}
+
+/* The hidden layer's activation `act` (an XORC_ACTIVATION_*, a literal at every call
+ * that pays: the switch then vanishes). */
 XORC_INLINE VR FN(activate)(int act, VR z, int bounded, VM *hot)
 {
     switch (act) {
+    case XORC_ACTIVATION_TANH:
+        return FN(tanh)(z, bounded, hot);
+    case XORC_ACTIVATION_RELU:
+        return FN(relu)(z);
     default: /* XORC_ACTIVATION_SIGMOID */
         return FN(sigmoid)(z, bounded, hot);
     }
@@ -118,21 +149,53 @@ XORC_INLINE VR FN(activate)(int act, VR z, int bounded, VM *hot)
 XORC_INLINE VR FN(activate_back)(int act, VR g, VR a)
 {
     switch (act) {
+    case XORC_ACTIVATION_TANH:
+        return FN(tanh_back)(g, a);
+    case XORC_ACTIVATION_RELU:
+        return FN(relu_back)(g, a);
     default: /* XORC_ACTIVATION_SIGMOID */
         return FN(sigmoid_back)(g, a);
     }
 }
 
-/* The loss, the sum over rows and outputs of (t - o)^2: one output's term. */
-XORC_INLINE VR FN(loss_term)(VR o, VR t)
+/*
+ * The cross-entropy of one output o against its target t, lane by lane:
+ * -(t log o' + (1 - t) log(1 - o')), o' being o clipped to [eps, 1 - eps] (eps the
+ * precision's machine epsilon, as scikit-learn clips), so that a saturated output
+ * costs a finite amount. libm's log, one value at a time: the loss is computed once
+ * per call, out of the hot loop.
+ */
+XORC_NOINLINE VR FN(cross_entropy)(VR o, VR t)
 {
+    const REAL eps = REAL_IS_FLOAT ? FLT_EPSILON : DBL_EPSILON;
+    VR term = o;
+    for (size_t l = 0; l < LANES; l++) {
+        REAL p = LANE(o, l);
+        const REAL y = LANE(t, l);
+        p = p < eps ? eps : (p > (REAL)1 - eps ? (REAL)1 - eps : p); /* NaN stays NaN */
+        LANE(term, l) = -(y * LOG(p) + ((REAL)1 - y) * LOG((REAL)1 - p));
+    }
+    return term;
+}
+
+/* The loss `loss` (an XORC_LOSS_*) of one output: (t - o)^2, or the cross-entropy. */
+XORC_INLINE VR FN(loss_term)(int loss, VR o, VR t)
+{
+    if (loss == XORC_LOSS_CROSS_ENTROPY) {
+        return FN(cross_entropy)(o, t);
+    }
     const VR e = t - o;
     return e * e;
 }
 
-/* The loss's gradient at the output's pre-activation, dL/dz2 = 2 (o - t) o (1 - o). */
-XORC_INLINE VR FN(output_delta)(VR o, VR t)
+/* The loss's gradient at the output's pre-activation z2: for the SSE,
+ * 2 (o - t) o (1 - o); for the cross-entropy of a sigmoid output, o - t (no division
+ * by o (1 - o), so nothing overflows where the output saturates). */
+XORC_INLINE VR FN(output_delta)(int loss, VR o, VR t)
 {
+    if (loss == XORC_LOSS_CROSS_ENTROPY) {
+        return o - t;
+    }
     return FN(sigmoid_back)((REAL)2 * (o - t), o);
 }
 
@@ -221,11 +284,11 @@ XORC_INLINE void FN(backward)(VR *restrict dW1, VR *restrict db1, VR *restrict d
                               VR *restrict db2, VR *restrict delta, const VR *restrict x,
                               const REAL *restrict xr, const VR *restrict t, const VR *restrict h,
                               const VR *restrict o, const VR *restrict W2, size_t n_in,
-                              size_t n_hidden, size_t n_out, int act)
+                              size_t n_hidden, size_t n_out, int act, int loss)
 {
     for (size_t k = 0; k < n_out; k++) {
         for (size_t u = 0; u < BLOCKS; u++) {
-            delta[k * BLOCKS + u] = FN(output_delta)(o[k * BLOCKS + u], t[k * BLOCKS + u]);
+            delta[k * BLOCKS + u] = FN(output_delta)(loss, o[k * BLOCKS + u], t[k * BLOCKS + u]);
         }
     }
     for (size_t j = 0; j < n_hidden; j++) {
@@ -265,11 +328,108 @@ XORC_INLINE void FN(backward)(VR *restrict dW1, VR *restrict db1, VR *restrict d
     }
 }
 
-/* The update, W <- W - lr * grad, for `len` parameters of every block. */
-XORC_INLINE void FN(descend)(VR *restrict W, const VR *restrict grad, size_t len, REAL lr)
+/*
+ * The update rule of one call (xorc.h): the optimizer, lr and mu in the precision,
+ * and Adam's lr_t of the update under way (FN(rule_next)).
+ */
+struct FN(rule) {
+    int optimizer;
+    REAL lr, mu, lr_t;
+    double lr_double;
+};
+
+/* Adam's step size for update number t, lr sqrt(1 - b2^t) / (1 - b1^t): in double with
+ * libm's pow, once per update for every network, rounded to the precision once. */
+XORC_INLINE void FN(rule_next)(struct FN(rule) * rule, uint64_t t)
 {
+    if (rule->optimizer == XORC_OPTIMIZER_ADAM) {
+        const double td = (double)t;
+        rule->lr_t = (REAL)(rule->lr_double * sqrt(1 - pow(XORC_ADAM_BETA2, td))
+                            / (1 - pow(XORC_ADAM_BETA1, td)));
+    }
+}
+
+/*
+ * One update of `len` parameters W of every block from their gradients, by the rule
+ * (xorc.h gives the formulas), with their optimizer state `first` and `second` (not
+ * touched by gd). Lane by lane, in the order the formulas are written.
+ */
+XORC_INLINE void FN(optimize)(const struct FN(rule) * rule, VR *restrict W, VR *restrict first,
+                              VR *restrict second, const VR *restrict grad, size_t len)
+{
+    const VR zero = {0};
+    const REAL lr = rule->lr, mu = rule->mu;
+    const size_t count = len * BLOCKS;
+    switch (rule->optimizer) {
+    case XORC_OPTIMIZER_MOMENTUM:
+        for (size_t p = 0; p < count; p++) {
+            const VR v = mu * first[p] - lr * grad[p];
+            first[p] = v;
+            W[p] += v;
+        }
+        break;
+    case XORC_OPTIMIZER_NESTEROV:
+        for (size_t p = 0; p < count; p++) {
+            const VR v = mu * first[p] - lr * grad[p];
+            first[p] = v;
+            W[p] += mu * v - lr * grad[p];
+        }
+        break;
+    case XORC_OPTIMIZER_ADAM: {
+        const REAL b1 = (REAL)XORC_ADAM_BETA1, b2 = (REAL)XORC_ADAM_BETA2;
+        const REAL eps = (REAL)XORC_ADAM_EPSILON, lr_t = rule->lr_t;
+        for (size_t p = 0; p < count; p++) {
+            const VR g = grad[p];
+            const VR m = b1 * first[p] + ((REAL)1 - b1) * g;
+            const VR v = b2 * second[p] + ((REAL)1 - b2) * (g * g);
+            first[p] = m;
+            second[p] = v;
+            W[p] += (-lr_t * m) / (SQRT(v) + eps);
+        }
+        break;
+    }
+    case XORC_OPTIMIZER_RPROP: {
+        const VR up_max = zero + (REAL)XORC_RPROP_MAX;
+        for (size_t p = 0; p < count; p++) {
+            const VM same = (VM)(grad[p] * second[p] >= (REAL)0);
+            const VR up = first[p] * (REAL)XORC_RPROP_UP;
+            const VR down = first[p] * (REAL)XORC_RPROP_DOWN;
+            const VR step = SELECT(same, SELECT((VM)(up < up_max), up, up_max),
+                                   SELECT((VM)(down > (REAL)0), down, zero));
+            const VR g = SELECT(same, grad[p], zero);
+            W[p] -= SELECT((VM)(g > (REAL)0), step, zero) - SELECT((VM)(g < (REAL)0), step, zero);
+            first[p] = step;
+            second[p] = g;
+        }
+        break;
+    }
+    default: /* XORC_OPTIMIZER_GD */
+        for (size_t p = 0; p < count; p++) {
+            W[p] -= lr * grad[p];
+        }
+        break;
+    }
+}
+
+/* FN(optimize) for the optimizers that have state: one copy, its length known at run
+ * time, serves every instance (their updates are a small part of a step). */
+XORC_NOINLINE_NOCLONE void FN(optimize_stateful)(const struct FN(rule) * rule, VR *restrict W,
+                                                 VR *restrict first, VR *restrict second,
+                                                 const VR *restrict grad, size_t len)
+{
+    FN(optimize)(rule, W, first, second, grad, len);
+}
+
+/* The optimizer state of `len` parameters of every block at its start: 0, but RPROP's
+ * step sizes, XORC_RPROP_START. */
+XORC_INLINE void FN(optimizer_start)(int optimizer, VR *restrict first, VR *restrict second,
+                                     size_t len)
+{
+    const VR zero = {0};
+    const VR start = optimizer == XORC_OPTIMIZER_RPROP ? zero + (REAL)XORC_RPROP_START : zero;
     for (size_t p = 0; p < len * BLOCKS; p++) {
-        W[p] -= lr * grad[p];
+        first[p] = start;
+        second[p] = zero;
     }
 }
 
@@ -291,20 +451,22 @@ XORC_INLINE void FN(check_row)(VM *restrict ok, const VR *restrict o, const REAL
 
 /*
  * The vectors of one group's state, in the parts xorc_group_layout lays out: the
- * parameters W1, W2, b1, b2 and their gradients, XORC_ROWS rows' h and o, one row's
- * delta, the rows of X and y with each value in every lane, and the outputs on all
- * rows after training (NULL: not kept).
+ * parameters W1, W2, b1, b2, their gradients, and their optimizer state (the first
+ * and the second half of xorc_optimizer_state_len's: mW1 ... and sW1 ...; NULL for
+ * gd), XORC_ROWS rows' h and o, one row's delta, the rows of X and y with each value
+ * in every lane, and the outputs on all rows after training (NULL: not kept).
  */
 struct FN(group) {
     VR *W1, *W2, *b1, *b2, *dW1, *dW2, *db1, *db2, *h, *o, *delta, *outs;
+    VR *mW1, *mW2, *mb1, *mb2, *sW1, *sW2, *sb1, *sb2;
     const VR *xs, *ts;
 };
 
 /*
  * The group's vectors carved from `state` as xorc_group_layout places them (`at`:
  * its offsets, in entries of BLOCKS vectors). The parts it leaves empty (without
- * `own`: the parameters, X, y, the outputs) are NULL, for the caller to point at
- * its own buffers.
+ * `own`: the parameters and their optimizer state, X, y, the outputs) are NULL, for
+ * the caller to point at its own buffers.
  */
 XORC_INLINE struct FN(group) FN(group_carve)(VR *state, const size_t at[XORC_PARTS + 1])
 {
@@ -321,6 +483,14 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, const size_t at[XORC_PAR
     g.dW2 = part[XORC_PART_DW2];
     g.db1 = part[XORC_PART_DB1];
     g.db2 = part[XORC_PART_DB2];
+    g.mW1 = part[XORC_PART_FIRST_W1];
+    g.mW2 = part[XORC_PART_FIRST_W2];
+    g.mb1 = part[XORC_PART_FIRST_B1];
+    g.mb2 = part[XORC_PART_FIRST_B2];
+    g.sW1 = part[XORC_PART_SECOND_W1];
+    g.sW2 = part[XORC_PART_SECOND_W2];
+    g.sb1 = part[XORC_PART_SECOND_B1];
+    g.sb2 = part[XORC_PART_SECOND_B2];
     g.h = part[XORC_PART_H];
     g.o = part[XORC_PART_O];
     g.delta = part[XORC_PART_DELTA];
@@ -335,8 +505,8 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, const size_t at[XORC_PAR
 XORC_INLINE void FN(row_backward)(const struct FN(group) * g, VM *restrict ok,
                                   const REAL *restrict X, const REAL *restrict y, size_t row,
                                   size_t r, size_t n_in, size_t n_hidden, size_t n_out,
-                                  VR *restrict db1, VR *restrict db2, int act, int binary,
-                                  int checking)
+                                  VR *restrict db1, VR *restrict db2, int act, int loss,
+                                  int binary, int checking)
 {
     if (checking) {
         FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + row * n_out, n_out);
@@ -344,7 +514,7 @@ XORC_INLINE void FN(row_backward)(const struct FN(group) * g, VM *restrict ok,
     (void)FN(backward)(g->dW1, db1, g->dW2, db2, g->delta, g->xs + row * n_in * BLOCKS,
                        binary ? X + row * n_in : NULL, g->ts + row * n_out * BLOCKS,
                        g->h + r * n_hidden * BLOCKS, g->o + r * n_out * BLOCKS, g->W2, n_in,
-                       n_hidden, n_out, act);
+                       n_hidden, n_out, act, loss);
 }
 
 /*
@@ -358,8 +528,8 @@ XORC_INLINE void FN(row_backward)(const struct FN(group) * g, VM *restrict ok,
 XORC_INLINE void FN(rows_gradients)(const struct FN(group) * g, VM *restrict ok,
                                     const REAL *restrict X, const REAL *restrict y, size_t i,
                                     size_t rows, size_t n_in, size_t n_hidden, size_t n_out,
-                                    int b_given, int act, int binary, VR h_zero, int checking,
-                                    int bounded, VM *hot)
+                                    int b_given, int act, int loss, int binary, VR h_zero,
+                                    int checking, int bounded, VM *hot)
 {
     VR *b1 = b_given ? g->b1 : NULL, *b2 = b_given ? g->b2 : NULL;
     VR *db1 = b_given ? g->db1 : NULL, *db2 = b_given ? g->db2 : NULL;
@@ -384,28 +554,29 @@ XORC_INLINE void FN(rows_gradients)(const struct FN(group) * g, VM *restrict ok,
         XORC_UNROLL
         for (size_t r = 0; r < rows; r++) {
             (void)FN(row_backward)(g, ok, X, y, i + r, r, n_in, n_hidden, n_out, db1, db2, act,
-                                   binary, checking);
+                                   loss, binary, checking);
         }
     } else {
         for (size_t r = 0; r < rows; r++) {
             (void)FN(row_backward)(g, ok, X, y, i + r, r, n_in, n_hidden, n_out, db1, db2, act,
-                                   binary, checking);
+                                   loss, binary, checking);
         }
     }
 }
 
 /*
- * One step's gradients of every network of a group: zeroed, then for each row in
- * order, the forward pass and the row's gradients added in. Where `checking`, ok[u]
+ * The gradients of every network of a group over rows first .. first + count - 1 (all
+ * the rows for a full-batch step, one for an online update): zeroed, then for each
+ * row in order, the forward pass and the row's gradients added in. Where `checking`, ok[u]
  * is and-ed with whether each network's outputs lie on their targets' side of 0.5
  * on every row. `bounded` and `hot` as FN(exp) takes them (0 and NULL: the careful
  * way). `binary`: every value of X is exactly 0 or 1, and h_zero = f(0) (see
  * FN(layer_binary)); the callers pass a literal 1 only where X is literal too.
  */
 XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, const REAL *restrict X,
-                               const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
-                               size_t n_out, int b_given, int act, int binary, VR h_zero,
-                               int checking, int bounded, VM *hot)
+                               const REAL *restrict y, size_t first, size_t count, size_t n_in,
+                               size_t n_hidden, size_t n_out, int b_given, int act, int loss,
+                               int binary, VR h_zero, int checking, int bounded, VM *hot)
 {
     const VR zero = {0};
     for (size_t p = 0; p < n_in * n_hidden * BLOCKS; p++) {
@@ -435,10 +606,10 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
             hot[p % BLOCKS] &= (VM)(ABS(g->W2[p]) < (REAL)SHORTCUT_WEIGHT_MAX);
         }
     }
-    for (size_t i = 0; i < n; i += XORC_ROWS) {
-        const size_t rows = n - i < XORC_ROWS ? n - i : XORC_ROWS;
-        (void)FN(rows_gradients)(g, ok, X, y, i, rows, n_in, n_hidden, n_out, b_given, act, binary,
-                                 h_zero, checking, bounded, hot);
+    for (size_t i = first; i < first + count; i += XORC_ROWS) {
+        const size_t rows = first + count - i < XORC_ROWS ? first + count - i : XORC_ROWS;
+        (void)FN(rows_gradients)(g, ok, X, y, i, rows, n_in, n_hidden, n_out, b_given, act, loss,
+                                 binary, h_zero, checking, bounded, hot);
     }
 }
 
@@ -446,26 +617,34 @@ XORC_INLINE void FN(gradients)(const struct FN(group) * g, VM *restrict ok, cons
  * path: rare, so one copy, its sizes known at run time, serves every instance. */
 XORC_NOINLINE_NOCLONE void FN(gradients_careful)(const struct FN(group) * g, VM *restrict ok,
                                                  const REAL *restrict X, const REAL *restrict y,
-                                                 size_t n, size_t n_in, size_t n_hidden,
-                                                 size_t n_out, int b_given, int act, int checking)
+                                                 size_t first, size_t count, size_t n_in,
+                                                 size_t n_hidden, size_t n_out, int b_given,
+                                                 int act, int loss, int checking)
 {
     const VR unused = {0};
-    (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, act, 0, unused, checking, 0,
-                        NULL);
+    (void)FN(gradients)(g, ok, X, y, first, count, n_in, n_hidden, n_out, b_given, act, loss, 0,
+                        unused, checking, 0, NULL);
 }
 
 /*
  * Whether, on a truth table (inputs 0 or 1), every exponential of the step the group
- * is about to take lies in its hot path, so that no lane needs checking: the
- * weights (and biases) of each layer, in absolute value, sum to less than half the
- * hot path's limit. For every z of the step is a sum of some of them (times 1),
- * or of the output layer's times h with |h| <= 1, and the rounding of such a
- * sum (and of the bound's own) cannot take it anywhere near twice the bound: for
- * that, n_in and n_hidden must stay below 2^20 (an error of at most about n_in
- * units in the last place of float). A weight that is not finite fails the test.
+ * is about to take lies in its hot path, so that no lane needs checking. Let sum1 and
+ * sum2 be the absolute values of each layer's weights (and biases) summed. Every
+ * hidden z1 is a sum of some of the first layer's (times 1), so |z1| <= sum1, and
+ * every output z2 a sum of the second layer's times h (and a bias), so
+ * |z2| <= sum2 max(1, |h|). The exponentials' arguments are -z1 (sigmoid), -2 z1
+ * (tanh; relu has none) and -z2, and the test asks each bound to stay below half the
+ * hot path's limit:
+ *   sigmoid  sum1 < half, sum2 < half         (|h| <= 1)
+ *   tanh     2 sum1 < half, sum2 < half       (|h| <= 1)
+ *   relu     sum2 (sum1 + 1) < half           (|h| <= sum1)
+ * The rounding of such a sum (and of the bound's own) cannot take it anywhere near
+ * twice the bound: for that, n_in and n_hidden must stay below 2^20 (an error of at
+ * most about n_in units in the last place of float). A weight that is not finite
+ * fails the test. `act` is a literal where it pays.
  */
 XORC_INLINE int FN(bounded)(const struct FN(group) * g, size_t n_in, size_t n_hidden, size_t n_out,
-                            int b_given)
+                            int b_given, int act)
 {
     const REAL half = EXP_HOT_LIMIT / 2;
     if (n_in >= ((size_t)1 << 20) || n_hidden >= ((size_t)1 << 20)) {
@@ -488,7 +667,19 @@ XORC_INLINE int FN(bounded)(const struct FN(group) * g, size_t n_in, size_t n_hi
                 sum2 += ABS(g->b2[p * BLOCKS + u]);
             }
         }
-        within &= ALL_TRUE((VM)(sum1 < half) & (VM)(sum2 < half));
+        VM inside;
+        switch (act) {
+        case XORC_ACTIVATION_TANH:
+            inside = (VM)(sum1 + sum1 < half) & (VM)(sum2 < half);
+            break;
+        case XORC_ACTIVATION_RELU:
+            inside = (VM)(sum2 * (sum1 + (REAL)1) < half);
+            break;
+        default: /* XORC_ACTIVATION_SIGMOID */
+            inside = (VM)(sum1 < half) & (VM)(sum2 < half);
+            break;
+        }
+        within &= ALL_TRUE(inside);
     }
     return within;
 }
@@ -514,24 +705,21 @@ XORC_INLINE void FN(check_finite)(VM *restrict fin, const struct FN(group) * g, 
 }
 
 /*
- * The loss of the networks of a group as they stand (loss[u], one lane per network),
- * their outputs on every row into g->outs where the group keeps them, and with
- * opts->finish the last learned check and the verdict on diverged networks (see
- * FN(group_train)). Once per call, the careful way: one copy of the code, its sizes
- * known at run time, serves every instance.
+ * The networks of a group as they stand, on every row, the careful way: their
+ * outputs (into g->outs where the group keeps them), their loss into loss[u] (one
+ * lane per network) where loss is not NULL, and where ok is not NULL, whether each
+ * network's outputs all lie on their targets' side of 0.5, and-ed into ok[u]. Once
+ * per call, or per check of online training: one copy of the code, its sizes known
+ * at run time, serves every instance.
  */
-XORC_NOINLINE_NOCLONE void FN(group_finish)(const struct FN(group) * g, VR *restrict loss,
-                                            int64_t *restrict learned, const REAL *restrict y,
-                                            size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                                            int b_given, int act, const xorc_options *opts)
+XORC_NOINLINE_NOCLONE void FN(group_outputs)(const struct FN(group) * g, VR *restrict loss,
+                                             VM *restrict ok, const REAL *restrict y, size_t n,
+                                             size_t n_in, size_t n_hidden, size_t n_out,
+                                             int b_given, int act, int loss_kind)
 {
     const VR zero = {0};
-    const VM none = {0};
-    const int finishing = opts->finish && opts->check_every > 0;
-    VM ok[BLOCKS];
-    for (size_t u = 0; u < BLOCKS; u++) {
+    for (size_t u = 0; u < BLOCKS && loss != NULL; u++) {
         loss[u] = zero;
-        ok[u] = ~none;
     }
     for (size_t i = 0; i < n; i++) {
         VR *o = g->outs != NULL ? g->outs + i * n_out * BLOCKS : g->o;
@@ -539,15 +727,39 @@ XORC_NOINLINE_NOCLONE void FN(group_finish)(const struct FN(group) * g, VR *rest
                         n_hidden, act, 0, NULL);
         (void)FN(layer)(o, g->h, g->W2, b_given ? g->b2 : NULL, n_hidden, n_out,
                         XORC_ACTIVATION_SIGMOID, 0, NULL);
-        for (size_t k = 0; k < n_out; k++) {
-            for (size_t u = 0; u < BLOCKS; u++) {
-                loss[u] += FN(loss_term)(o[k * BLOCKS + u], g->ts[(i * n_out + k) * BLOCKS + u]);
+        if (loss != NULL) {
+            for (size_t k = 0; k < n_out; k++) {
+                for (size_t u = 0; u < BLOCKS; u++) {
+                    loss[u] += FN(loss_term)(loss_kind, o[k * BLOCKS + u],
+                                             g->ts[(i * n_out + k) * BLOCKS + u]);
+                }
             }
         }
-        if (finishing) {
+        if (ok != NULL) {
             FN(check_row)(ok, o, y + i * n_out, n_out);
         }
     }
+}
+
+/*
+ * The loss of the networks of a group as they stand (loss[u], one lane per network),
+ * their outputs on every row into g->outs where the group keeps them, and with
+ * opts->finish the last learned check and the verdict on diverged networks (see
+ * FN(group_train)). Once per call, the careful way (FN(group_outputs)).
+ */
+XORC_NOINLINE_NOCLONE void FN(group_finish)(const struct FN(group) * g, VR *restrict loss,
+                                            int64_t *restrict learned, const REAL *restrict y,
+                                            size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                                            int b_given, int act, const xorc_options *opts)
+{
+    const VM none = {0};
+    const int finishing = opts->finish && opts->check_every > 0;
+    VM ok[BLOCKS];
+    for (size_t u = 0; u < BLOCKS; u++) {
+        ok[u] = ~none;
+    }
+    (void)FN(group_outputs)(g, loss, finishing ? ok : NULL, y, n, n_in, n_hidden, n_out, b_given,
+                            act, opts->loss);
     if (finishing) {
         VM fin[BLOCKS];
         for (size_t u = 0; u < BLOCKS; u++) {
@@ -568,19 +780,101 @@ XORC_NOINLINE_NOCLONE void FN(group_finish)(const struct FN(group) * g, VR *rest
 }
 
 /*
- * opts->steps full-batch steps of every network of a group: the gradients
- * (FN(gradients)), then W <- W - lr * dW for each parameter. Then the loss of the
- * networks as they stand (loss[u], one lane per network), and their outputs on
- * every row into g->outs where the group keeps them.
+ * The gradients of every network of a group over rows first .. first + count - 1:
+ * the fast way where it is exact (FN(bounded), or the hot path with each lane
+ * watched), else again the careful way. Where `checking`, ok[u] as FN(gradients)
+ * sets it. Arguments as FN(group_train) takes them.
+ */
+XORC_INLINE void FN(step_gradients)(const struct FN(group) * g, VM *restrict ok,
+                                    const REAL *restrict X, const REAL *restrict y, size_t first,
+                                    size_t count, size_t n_in, size_t n_hidden, size_t n_out,
+                                    int b_given, int act, int loss, int binary, VR h_zero,
+                                    int checking)
+{
+    const VM none = {0};
+    VM hot[BLOCKS];
+    for (size_t u = 0; u < BLOCKS; u++) {
+        hot[u] = ~none;
+    }
+    int all_hot = 1;
+    if (binary && FN(bounded)(g, n_in, n_hidden, n_out, b_given, act)) {
+        (void)FN(gradients)(g, ok, X, y, first, count, n_in, n_hidden, n_out, b_given, act, loss, 1,
+                            h_zero, checking, 1, NULL);
+    } else {
+        (void)FN(gradients)(g, ok, X, y, first, count, n_in, n_hidden, n_out, b_given, act, loss,
+                            binary, h_zero, checking, 0, hot);
+        for (size_t u = 0; u < BLOCKS; u++) {
+            all_hot &= ALL_TRUE(hot[u]);
+        }
+    }
+    if (!all_hot) {
+        for (size_t u = 0; u < BLOCKS && checking; u++) {
+            ok[u] = ~none;
+        }
+        (void)FN(gradients_careful)(g, ok, X, y, first, count, n_in, n_hidden, n_out, b_given, act,
+                                    loss, checking);
+    }
+}
+
+/* One update of every parameter of every network of a group from its gradients, by
+ * the rule, as update number t (FN(optimize)). */
+XORC_INLINE void FN(update_all)(const struct FN(group) * g, struct FN(rule) * rule, uint64_t t,
+                                size_t n_in, size_t n_hidden, size_t n_out, int b_given)
+{
+    if (rule->optimizer == XORC_OPTIMIZER_GD) {
+        const REAL lr = rule->lr;
+        for (size_t p = 0; p < n_in * n_hidden * BLOCKS; p++) {
+            g->W1[p] -= lr * g->dW1[p];
+        }
+        for (size_t p = 0; p < n_hidden * n_out * BLOCKS; p++) {
+            g->W2[p] -= lr * g->dW2[p];
+        }
+        for (size_t p = 0; p < n_hidden * BLOCKS && b_given; p++) {
+            g->b1[p] -= lr * g->db1[p];
+        }
+        for (size_t p = 0; p < n_out * BLOCKS && b_given; p++) {
+            g->b2[p] -= lr * g->db2[p];
+        }
+        return;
+    }
+    (void)FN(rule_next)(rule, t);
+    FN(optimize_stateful)(rule, g->W1, g->mW1, g->sW1, g->dW1, n_in * n_hidden);
+    FN(optimize_stateful)(rule, g->W2, g->mW2, g->sW2, g->dW2, n_hidden * n_out);
+    if (b_given) {
+        FN(optimize_stateful)(rule, g->b1, g->mb1, g->sb1, g->db1, n_hidden);
+        FN(optimize_stateful)(rule, g->b2, g->mb2, g->sb2, g->db2, n_out);
+    }
+}
+
+/* Where checks are due: learned[lane] = s for each lane still unlearned whose ok holds. */
+XORC_INLINE void FN(record_learned)(int64_t *restrict learned, const VM *restrict ok, uint64_t s)
+{
+    for (size_t u = 0; u < BLOCKS; u++) {
+        for (size_t l = 0; l < LANES; l++) {
+            if (LANE(ok[u], l) && learned[u * LANES + l] == XORC_NOT_LEARNED) {
+                learned[u * LANES + l] = (int64_t)s;
+            }
+        }
+    }
+}
+
+/*
+ * opts->steps training steps of every network of a group. A full-batch step is the
+ * gradients over all rows (FN(step_gradients)) and one update of every parameter
+ * (FN(update_all)); an online step (opts->online) is, for each row in order, that
+ * row's gradients and one update. With opts->restart, the optimizer state starts
+ * afresh first. Then the loss of the networks as they stand (loss[u], one lane per
+ * network), and their outputs on every row into g->outs where the group keeps them.
  *
  * At each step s (counted from opts->first_step) that is a multiple of
- * check_every, the forward pass also checks every network still unlearned:
- * learned[lane] = s where all its outputs are on their targets' side of 0.5; with
- * opts->finish, so is the network as it stands after the last step, and a network
- * whose loss or parameters are then not finite gets learned = XORC_DIVERGED. b_given says
- * whether the networks have biases, act is the hidden layer's activation, binary
- * whether X holds only 0s and 1s (callers pass literals, as they pass the sizes,
- * where it pays).
+ * check_every, the networks still unlearned are checked as they stand after s
+ * steps: learned[lane] = s where all its outputs are on their targets' side of 0.5
+ * (for a full-batch step, in its own forward pass; for an online step, in a forward
+ * pass of its own before it); with opts->finish, so is the network as it stands
+ * after the last step, and a network whose loss or parameters are then not finite
+ * gets learned = XORC_DIVERGED. b_given says whether the networks have biases, act
+ * is the hidden layer's activation, binary whether X holds only 0s and 1s (callers
+ * pass literals, as they pass the sizes, where it pays).
  */
 XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
                                  int64_t *restrict learned, const REAL *restrict X,
@@ -591,7 +885,9 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
     const VR zero = {0};
     const VM none = {0};
     const VR h_zero = FN(activate)(act, zero, 0, NULL);
-    const REAL lr = (REAL)opts->lr;
+    const int loss_kind = opts->loss, online = opts->online;
+    struct FN(rule) rule = {opts->optimizer, (REAL)opts->lr, (REAL)opts->momentum, 0, opts->lr};
+    uint64_t t = opts->updates_done;
     const uint64_t first_step = opts->first_step, steps = opts->steps;
     const uint64_t check_every = opts->check_every;
     /* The next step to check: the first multiple of check_every at or after first_step. */
@@ -599,46 +895,40 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
     if (check_every > 0 && first_step <= UINT64_MAX - (check_every - 1)) {
         next_check = (first_step + check_every - 1) / check_every * check_every;
     }
+    if (opts->restart && opts->optimizer != XORC_OPTIMIZER_GD) {
+        FN(optimizer_start)(opts->optimizer, g->mW1, g->sW1, n_in * n_hidden);
+        FN(optimizer_start)(opts->optimizer, g->mW2, g->sW2, n_hidden * n_out);
+        if (b_given) {
+            FN(optimizer_start)(opts->optimizer, g->mb1, g->sb1, n_hidden);
+            FN(optimizer_start)(opts->optimizer, g->mb2, g->sb2, n_out);
+        }
+    }
 
     for (uint64_t s = first_step; s - first_step < steps; s++) {
         const int checking = check_every > 0 && s == next_check;
-        VM ok[BLOCKS], hot[BLOCKS];
+        VM ok[BLOCKS];
         for (size_t u = 0; u < BLOCKS; u++) {
-            ok[u] = hot[u] = ~none;
+            ok[u] = ~none;
         }
-        int all_hot = 1;
-        if (binary && FN(bounded)(g, n_in, n_hidden, n_out, b_given)) {
-            (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, act, 1, h_zero,
-                                checking, 1, NULL);
+        if (online) {
+            if (checking) {
+                (void)FN(group_outputs)(g, NULL, ok, y, n, n_in, n_hidden, n_out, b_given, act,
+                                        loss_kind);
+            }
+            XORC_UNROLL
+            for (size_t i = 0; i < n; i++) {
+                (void)FN(step_gradients)(g, NULL, X, y, i, 1, n_in, n_hidden, n_out, b_given, act,
+                                         loss_kind, binary, h_zero, 0);
+                (void)FN(update_all)(g, &rule, ++t, n_in, n_hidden, n_out, b_given);
+            }
         } else {
-            (void)FN(gradients)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, act, binary, h_zero,
-                                checking, 0, hot);
-            for (size_t u = 0; u < BLOCKS; u++) {
-                all_hot &= ALL_TRUE(hot[u]);
-            }
-        }
-        if (!all_hot) {
-            for (size_t u = 0; u < BLOCKS; u++) {
-                ok[u] = ~none;
-            }
-            (void)FN(gradients_careful)(g, ok, X, y, n, n_in, n_hidden, n_out, b_given, act,
-                                        checking);
+            (void)FN(step_gradients)(g, ok, X, y, 0, n, n_in, n_hidden, n_out, b_given, act,
+                                     loss_kind, binary, h_zero, checking);
+            (void)FN(update_all)(g, &rule, ++t, n_in, n_hidden, n_out, b_given);
         }
         if (checking) {
-            for (size_t u = 0; u < BLOCKS; u++) {
-                for (size_t l = 0; l < LANES; l++) {
-                    if (LANE(ok[u], l) && learned[u * LANES + l] == XORC_NOT_LEARNED) {
-                        learned[u * LANES + l] = (int64_t)s;
-                    }
-                }
-            }
+            (void)FN(record_learned)(learned, ok, s);
             next_check = s <= UINT64_MAX - check_every ? s + check_every : UINT64_MAX;
-        }
-        FN(descend)(g->W1, g->dW1, n_in * n_hidden, lr);
-        FN(descend)(g->W2, g->dW2, n_hidden * n_out, lr);
-        if (b_given) {
-            FN(descend)(g->b1, g->db1, n_hidden, lr);
-            FN(descend)(g->b2, g->db2, n_out, lr);
         }
     }
 
