@@ -8,6 +8,9 @@
  *  - update against hand-computed values;
  *  - xorc_train_* for k steps against k calls of forward, backward and update,
  *    bit for bit, and against the seed program's published losses;
+ *  - every recipe (activation, loss, optimizer, online updates): gradients against finite
+ *    differences, updates against their formulas, lockstep against one network alone
+ *    (test_recipes.h);
  *  - every status code: NULL buffers, one bias without the other, zero dimensions,
  *    dimension products that overflow size_t, a short workspace, learning rates
  *    that are not finite and positive — and that a failing call writes nothing.
@@ -199,6 +202,7 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 #define SEED_TOL 1e-9
 #include "test_cases.h"
 #include "test_lockstep.h"
+#include "test_recipes.h"
 #undef REAL
 #undef REAL_NAME
 #undef FN
@@ -230,6 +234,7 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 #define SEED_TOL 1e-4
 #include "test_cases.h"
 #include "test_lockstep.h"
+#include "test_recipes.h"
 #undef REAL
 #undef REAL_NAME
 #undef FN
@@ -370,6 +375,8 @@ int main(void)
     run_tests_s(&t);
     test_lockstep_d(&t, max_level);
     test_lockstep_s(&t, max_level);
+    test_recipes_d(&t, max_level);
+    test_recipes_s(&t, max_level);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed == 0 ? 0 : 1;
 }

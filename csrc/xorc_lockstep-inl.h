@@ -151,7 +151,8 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
                                int64_t *restrict learned_at,
                                const REAL *restrict X, const REAL *restrict y, size_t first,
                                size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                               int b_given, int act, int binary, const xorc_options *opts)
+                               int b_given, int act, int binary, int online,
+                               const xorc_options *opts)
 {
     size_t at[XORC_PARTS + 1];
     (void)xorc_group_layout(at, 1, n, n_in, n_hidden, n_out, SIZE_MAX);
@@ -166,7 +167,7 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
                          opts->restart ? NULL : kept, checks ? learned_at : NULL, X, y, first,
                          batch, n, n_in, n_hidden, n_out);
     (void)FN(group_train)(&g, sse, learned, X, y, n, n_in, n_hidden, n_out, b_given, act, binary,
-                          opts);
+                          online, opts);
     (void)FN(group_store)(W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL, kept, loss, out,
                           checks ? learned_at : NULL, &g, sse, learned, first, batch, n, n_in,
                           n_hidden, n_out);
@@ -177,9 +178,10 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
  * size and input literal and the group's state on the stack, so that the compiler
  * unrolls every loop but the steps' and keeps what it can in registers): the one
  * shape worth an instance of its own, one per activation (a literal: each keeps only
- * its own code); the loss, the optimizer and online updates are chosen at run time,
- * by branches that go the same way at every step. Any other shape trains with its
- * state in the workspace, sizes, biases and activation known at run time.
+ * its own code), for full-batch steps; the loss and the optimizer are chosen at run
+ * time, by branches that go the same way at every step. Any other shape, and online
+ * updates, train with the state in the workspace, sizes, biases and activation known
+ * at run time.
  */
 #define XORC_TABLE2_INSTANCE(act_name, act)                                                        \
     static void FN(run_2_3_1_table2_##act_name)(REAL * W1, REAL * W2, REAL * opt_state,            \
@@ -189,7 +191,7 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
     {                                                                                              \
         VR state[XORC_GROUP_ENTRIES(4, 2, 3, 1) * BLOCKS];                                         \
         (void)FN(group_run)(state, W1, NULL, W2, NULL, opt_state, loss, out, learned_at,           \
-                            FN(table2_X), y, first, batch, 4, 2, 3, 1, 0, act, 1, opts);           \
+                            FN(table2_X), y, first, batch, 4, 2, 3, 1, 0, act, 1, 0, opts);        \
     }
 XORC_TABLE2_INSTANCE(sigmoid, XORC_ACTIVATION_SIGMOID)
 XORC_TABLE2_INSTANCE(tanh, XORC_ACTIVATION_TANH)
@@ -220,7 +222,7 @@ static void FN(run_2_3_1_table2)(REAL *W1, REAL *W2, REAL *opt_state, REAL *loss
 /* Every network of the batch, group by group. */
 XORC_LEVEL_KERNEL(REAL, LV(PUB(xorc_lockstep)))
 {
-    const int table2 = FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL);
+    const int table2 = !opts->online && FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL);
     for (size_t first = 0; first < batch; first += BLOCKS * LANES) {
         if (table2) {
             (void)FN(run_2_3_1_table2)(W1, W2, opt_state, loss, out, learned_at, y, first, batch,
@@ -228,7 +230,7 @@ XORC_LEVEL_KERNEL(REAL, LV(PUB(xorc_lockstep)))
         } else {
             (void)FN(group_run)(state, W1, b1, W2, b2, opt_state, loss, out, learned_at, X, y,
                                 first, batch, n, n_in, n_hidden, n_out, b1 != NULL,
-                                opts->activation, 0, opts);
+                                opts->activation, 0, opts->online, opts);
         }
     }
 }

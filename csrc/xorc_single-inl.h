@@ -47,7 +47,7 @@ XORC_INLINE void FN(train_where_it_lies)(REAL *W1, REAL *b1, REAL *W2, REAL *b2,
     const int checks = opts->check_every > 0;
     int64_t learned[1] = {checks ? learned_at[0] : -1};
     (void)FN(group_train)(&g, loss, learned, X, y, n, n_in, n_hidden, n_out, b1 != NULL,
-                          opts->activation, 0, opts);
+                          opts->activation, 0, opts->online, opts);
     if (checks) {
         learned_at[0] = learned[0];
     }
@@ -77,7 +77,7 @@ void PUB(xorc_train_one)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state
                          size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                          const xorc_options *opts)
 {
-    if (FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL)) {
+    if (!opts->online && FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL)) {
         REAL outputs[4];
         (void)FN(run_2_3_1_table2)(W1, W2, opt_state, loss, outputs, learned_at, y, 0, 1, opts);
         if (out != NULL) {

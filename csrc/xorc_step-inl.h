@@ -873,19 +873,19 @@ XORC_INLINE void FN(record_learned)(int64_t *restrict learned, const VM *restric
  * pass of its own before it); with opts->finish, so is the network as it stands
  * after the last step, and a network whose loss or parameters are then not finite
  * gets learned = XORC_DIVERGED. b_given says whether the networks have biases, act
- * is the hidden layer's activation, binary whether X holds only 0s and 1s (callers
- * pass literals, as they pass the sizes, where it pays).
+ * is the hidden layer's activation, binary whether X holds only 0s and 1s, online
+ * is opts->online (callers pass literals, as they pass the sizes, where it pays).
  */
 XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
                                  int64_t *restrict learned, const REAL *restrict X,
                                  const REAL *restrict y, size_t n, size_t n_in, size_t n_hidden,
-                                 size_t n_out, int b_given, int act, int binary,
+                                 size_t n_out, int b_given, int act, int binary, int online,
                                  const xorc_options *opts)
 {
     const VR zero = {0};
     const VM none = {0};
     const VR h_zero = FN(activate)(act, zero, 0, NULL);
-    const int loss_kind = opts->loss, online = opts->online;
+    const int loss_kind = opts->loss;
     struct FN(rule) rule = {opts->optimizer, (REAL)opts->lr, (REAL)opts->momentum, 0, opts->lr};
     uint64_t t = opts->updates_done;
     const uint64_t first_step = opts->first_step, steps = opts->steps;
@@ -915,7 +915,6 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
                 (void)FN(group_outputs)(g, NULL, ok, y, n, n_in, n_hidden, n_out, b_given, act,
                                         loss_kind);
             }
-            XORC_UNROLL
             for (size_t i = 0; i < n; i++) {
                 (void)FN(step_gradients)(g, NULL, X, y, i, 1, n_in, n_hidden, n_out, b_given, act,
                                          loss_kind, binary, h_zero, 0);
