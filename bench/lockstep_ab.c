@@ -31,8 +31,8 @@
 #define MAX_BUILDS 16
 
 typedef int (*train_fn)(double *, double *, double *, double *, double *, double *, double *,
-                        int64_t *, double *, size_t, const double *, const double *, size_t, size_t, size_t,
-                        size_t, size_t, const xorc_options *, int);
+                        int64_t *, double *, size_t, const double *, const double *, size_t, size_t,
+                        size_t, size_t, size_t, const xorc_options *, int);
 typedef void (*uniform_fn)(double *, size_t, double, double, uint32_t);
 
 static int by_value(const void *a, const void *b)

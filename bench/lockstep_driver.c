@@ -48,9 +48,11 @@ static int set_setting(xorc_options *options, const char *name)
 {
     for (size_t k = 0; k < sizeof SETTINGS / sizeof SETTINGS[0]; k++) {
         if (strcmp(name, SETTINGS[k].name) == 0) {
-            options->activation = SETTINGS[k].activation >= 0 ? SETTINGS[k].activation : options->activation;
+            options->activation =
+                SETTINGS[k].activation >= 0 ? SETTINGS[k].activation : options->activation;
             options->loss = SETTINGS[k].loss >= 0 ? SETTINGS[k].loss : options->loss;
-            options->optimizer = SETTINGS[k].optimizer >= 0 ? SETTINGS[k].optimizer : options->optimizer;
+            options->optimizer =
+                SETTINGS[k].optimizer >= 0 ? SETTINGS[k].optimizer : options->optimizer;
             options->online = SETTINGS[k].online >= 0 ? SETTINGS[k].online : options->online;
             return 1;
         }

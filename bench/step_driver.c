@@ -97,12 +97,12 @@ int main(int argc, char **argv)
     double loss;
     if (single) {
         float loss_s;
-        status = xorc_train_s(W1s, bias ? b1s : NULL, W2s, bias ? b2s : NULL, NULL, &loss_s, NULL, NULL,
-                              works, work_len, Xs, ys, n, 2, hidden, 1, &options);
+        status = xorc_train_s(W1s, bias ? b1s : NULL, W2s, bias ? b2s : NULL, NULL, &loss_s, NULL,
+                              NULL, works, work_len, Xs, ys, n, 2, hidden, 1, &options);
         loss = loss_s;
     } else {
-        status = xorc_train_d(W1d, bias ? b1d : NULL, W2d, bias ? b2d : NULL, NULL, &loss, NULL, NULL,
-                              workd, work_len, Xd, yd, n, 2, hidden, 1, &options);
+        status = xorc_train_d(W1d, bias ? b1d : NULL, W2d, bias ? b2d : NULL, NULL, &loss, NULL,
+                              NULL, workd, work_len, Xd, yd, n, 2, hidden, 1, &options);
     }
     if (status != XORC_OK) {
         fprintf(stderr, "xorc_train: %s\n", xorc_strerror(status));

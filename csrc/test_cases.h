@@ -87,8 +87,8 @@ static int FN(train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *loss, REAL *w
                      size_t n_hidden, size_t n_out, REAL lr, uint64_t steps)
 {
     const xorc_options options = FN(options)(lr, steps);
-    return FN(xorc_train)(W1, b1, W2, b2, NULL, loss, NULL, NULL, work, work_len, X, y, n, n_in, n_hidden,
-                          n_out, &options);
+    return FN(xorc_train)(W1, b1, W2, b2, NULL, loss, NULL, NULL, work, work_len, X, y, n, n_in,
+                          n_hidden, n_out, &options);
 }
 
 static void FN(fill_uniform)(REAL *buf, size_t len, struct rng *r, double lo, double hi)

@@ -109,8 +109,8 @@ static void FN(recipe_backward_fd)(struct tally *t, int activation, int loss, in
     check(t, ok && worst < FD_TOL && skipped < compared,
           "finite differences, %s, %s hidden units, %s loss%s: relative error %.3g, %zu compared, "
           "%zu skipped at relu's kink%s",
-          REAL_NAME, FN(activation_names)[activation], FN(loss_names)[loss],
-          bias ? ", biases" : "", worst, compared, skipped, ok ? "" : " (a call failed)");
+          REAL_NAME, FN(activation_names)[activation], FN(loss_names)[loss], bias ? ", biases" : "",
+          worst, compared, skipped, ok ? "" : " (a call failed)");
     for (int p = 0; p < 4; p++) {
         free(grads[p]);
     }
@@ -139,8 +139,7 @@ static REAL FN(formula)(int optimizer, REAL w, REAL g, REAL *first, REAL *second
         return w + (mu_r * *first - lr_r * g);
     case XORC_OPTIMIZER_ADAM: {
         const REAL b1 = (REAL)0.9, b2 = (REAL)0.999;
-        const REAL lr_t =
-            (REAL)(lr * sqrt(1 - pow(0.999, (double)t)) / (1 - pow(0.9, (double)t)));
+        const REAL lr_t = (REAL)(lr * sqrt(1 - pow(0.999, (double)t)) / (1 - pow(0.9, (double)t)));
         *first = b1 * *first + ((REAL)1 - b1) * g;
         *second = b2 * *second + ((REAL)1 - b2) * (g * g);
         return w + (-lr_t * *first) / ((REAL)sqrt((double)*second) + (REAL)1e-8);
@@ -187,8 +186,8 @@ static void FN(recipe_updates)(struct tally *t)
             options.restart = u == 0;
             ok &= FN(xorc_update)(W, state, grad, LEN, &options) == XORC_OK;
             for (size_t p = 0; p < LEN; p++) {
-                want[p] = FN(formula)(optimizer, want[p], grad[p], &first[p], &second[p], 0.05,
-                                      0.8, u + 1);
+                want[p] = FN(formula)(optimizer, want[p], grad[p], &first[p], &second[p], 0.05, 0.8,
+                                      u + 1);
             }
         }
         for (size_t p = 0; p < LEN; p++) {
@@ -198,8 +197,7 @@ static void FN(recipe_updates)(struct tally *t)
                         && memcmp(&state[LEN + p], &second[p], sizeof(REAL)) == 0;
             }
         }
-        check(t, ok && same, "xorc_update (%s), %s: %s", REAL_NAME,
-              FN(optimizer_names)[optimizer],
+        check(t, ok && same, "xorc_update (%s), %s: %s", REAL_NAME, FN(optimizer_names)[optimizer],
               ok ? "not bit for bit the formula" : "a call failed");
     }
 }
@@ -364,8 +362,8 @@ static void FN(recipe_refusals)(struct tally *t)
               cases[c].why, single, lockstep, update, cases[c].expected);
     }
     xorc_options options = FN(recipe)(0, 0, XORC_OPTIMIZER_ADAM, 0, 0.1, 2);
-    const int single = FN(xorc_train)(b.W1, NULL, b.W2, NULL, NULL, loss, out, NULL, work,
-                                      work_len, b.X, b.y, 4, 2, 3, 1, &options);
+    const int single = FN(xorc_train)(b.W1, NULL, b.W2, NULL, NULL, loss, out, NULL, work, work_len,
+                                      b.X, b.y, 4, 2, 3, 1, &options);
     const int lockstep =
         FN(xorc_train_lockstep)(b.W1, NULL, b.W2, NULL, NULL, loss, out, NULL, work, work_len, b.X,
                                 b.y, 4, 2, 3, 1, 3, &options, XORC_SIMD_SCALAR);

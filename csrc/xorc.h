@@ -319,14 +319,13 @@ enum { XORC_NOT_LEARNED = -1, XORC_DIVERGED = -2 };
  */
 int xorc_train_lockstep_d(double *W1, double *b1, double *W2, double *b2, double *opt_state,
                           double *loss, double *out, int64_t *learned_at, double *work,
-                          size_t work_len, const double *X, const double *y, size_t n,
-                          size_t n_in, size_t n_hidden, size_t n_out, size_t batch,
-                          const xorc_options *options, int level);
-int xorc_train_lockstep_s(float *W1, float *b1, float *W2, float *b2, float *opt_state,
-                          float *loss, float *out, int64_t *learned_at, float *work,
-                          size_t work_len, const float *X, const float *y, size_t n, size_t n_in,
-                          size_t n_hidden, size_t n_out, size_t batch,
-                          const xorc_options *options, int level);
+                          size_t work_len, const double *X, const double *y, size_t n, size_t n_in,
+                          size_t n_hidden, size_t n_out, size_t batch, const xorc_options *options,
+                          int level);
+int xorc_train_lockstep_s(float *W1, float *b1, float *W2, float *b2, float *opt_state, float *loss,
+                          float *out, int64_t *learned_at, float *work, size_t work_len,
+                          const float *X, const float *y, size_t n, size_t n_in, size_t n_hidden,
+                          size_t n_out, size_t batch, const xorc_options *options, int level);
 
 /* cdef-end */
 

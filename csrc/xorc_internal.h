@@ -144,9 +144,9 @@ XORC_LEVEL_KERNEL(float, xorc_lockstep_s_avx512);
 /* One network where it lies, through the one-lane instance (xorc_single.c):
  * xorc_train_* after its checks. */
 void xorc_train_one_d(double *W1, double *b1, double *W2, double *b2, double *opt_state,
-                      double *loss, double *out, int64_t *learned_at, double *work,
-                      const double *X, const double *y, size_t n, size_t n_in, size_t n_hidden,
-                      size_t n_out, const xorc_options *opts);
+                      double *loss, double *out, int64_t *learned_at, double *work, const double *X,
+                      const double *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+                      const xorc_options *opts);
 void xorc_train_one_s(float *W1, float *b1, float *W2, float *b2, float *opt_state, float *loss,
                       float *out, int64_t *learned_at, float *work, const float *X, const float *y,
                       size_t n, size_t n_in, size_t n_hidden, size_t n_out,

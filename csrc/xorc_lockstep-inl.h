@@ -18,7 +18,7 @@ struct FN(state_parts) {
 };
 
 XORC_INLINE struct FN(state_parts) FN(state_parts_of)(const struct FN(group) * g, size_t n_in,
-                                                       size_t n_hidden, size_t n_out, int b_given)
+                                                      size_t n_hidden, size_t n_out, int b_given)
 {
     struct FN(state_parts) parts;
     VR *const first[4] = {g->mW1, g->mW2, g->mb1, g->mb2};
@@ -93,12 +93,13 @@ FN(group_load)(const struct FN(group) * g, VR *restrict xs, VR *restrict ts,
 
 /* Copies the group's lanes that hold networks of the batch back to their places (one
  * copy of the code, as FN(group_load)). */
-XORC_NOINLINE_NOCLONE void
-FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2, REAL *restrict b2,
-                REAL *restrict opt_state, REAL *restrict loss, REAL *restrict out,
-                int64_t *restrict learned_at, const struct FN(group) * g, const VR *restrict sse,
-                const int64_t *restrict learned, size_t first, size_t batch, size_t n, size_t n_in,
-                size_t n_hidden, size_t n_out)
+XORC_NOINLINE_NOCLONE void FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2,
+                                           REAL *restrict b2, REAL *restrict opt_state,
+                                           REAL *restrict loss, REAL *restrict out,
+                                           int64_t *restrict learned_at, const struct FN(group) * g,
+                                           const VR *restrict sse, const int64_t *restrict learned,
+                                           size_t first, size_t batch, size_t n, size_t n_in,
+                                           size_t n_hidden, size_t n_out)
 {
     const size_t w1 = n_in * n_hidden, w2 = n_hidden * n_out;
     const struct FN(state_parts) parts = FN(state_parts_of)(g, n_in, n_hidden, n_out, b1 != NULL);
@@ -148,11 +149,10 @@ FN(group_store)(REAL *restrict W1, REAL *restrict b1, REAL *restrict W2, REAL *r
 XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *restrict b1,
                                REAL *restrict W2, REAL *restrict b2, REAL *restrict opt_state,
                                REAL *restrict loss, REAL *restrict out,
-                               int64_t *restrict learned_at,
-                               const REAL *restrict X, const REAL *restrict y, size_t first,
-                               size_t batch, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
-                               int b_given, int act, int binary, int online,
-                               const xorc_options *opts)
+                               int64_t *restrict learned_at, const REAL *restrict X,
+                               const REAL *restrict y, size_t first, size_t batch, size_t n,
+                               size_t n_in, size_t n_hidden, size_t n_out, int b_given, int act,
+                               int binary, int online, const xorc_options *opts)
 {
     size_t at[XORC_PARTS + 1];
     (void)xorc_group_layout(at, 1, n, n_in, n_hidden, n_out, SIZE_MAX);
@@ -184,10 +184,9 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
  * at run time.
  */
 #define XORC_TABLE2_INSTANCE(act_name, act)                                                        \
-    static void FN(run_2_3_1_table2_##act_name)(REAL * W1, REAL * W2, REAL * opt_state,            \
-                                                REAL * loss, REAL * out, int64_t * learned_at,     \
-                                                const REAL *y, size_t first, size_t batch,         \
-                                                const xorc_options *opts)                          \
+    static void FN(run_2_3_1_table2_##act_name)(                                                   \
+        REAL * W1, REAL * W2, REAL * opt_state, REAL * loss, REAL * out, int64_t * learned_at,     \
+        const REAL *y, size_t first, size_t batch, const xorc_options *opts)                       \
     {                                                                                              \
         VR state[XORC_GROUP_ENTRIES(4, 2, 3, 1) * BLOCKS];                                         \
         (void)FN(group_run)(state, W1, NULL, W2, NULL, opt_state, loss, out, learned_at,           \

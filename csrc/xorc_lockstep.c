@@ -134,10 +134,11 @@ static void *aligned(void *work)
 /* The checks of xorc_train_lockstep_*, in the order xorc_train_* makes them too (NULL,
  * sizes, options, then the level and the workspace it needs, which depends on it). */
 static int lockstep_check(const void *W1, const void *b1, const void *W2, const void *b2,
-                          const void *opt_state, const void *loss, const void *out, const int64_t *learned_at,
-                          const void *work, size_t work_len, const void *X, const void *y, size_t n,
-                          size_t n_in, size_t n_hidden, size_t n_out, size_t batch,
-                          const xorc_options *options, int level, int is_float)
+                          const void *opt_state, const void *loss, const void *out,
+                          const int64_t *learned_at, const void *work, size_t work_len,
+                          const void *X, const void *y, size_t n, size_t n_in, size_t n_hidden,
+                          size_t n_out, size_t batch, const xorc_options *options, int level,
+                          int is_float)
 {
     if (W1 == NULL || W2 == NULL || loss == NULL || out == NULL || work == NULL || X == NULL
         || y == NULL || (b1 == NULL) != (b2 == NULL) || options == NULL
@@ -170,11 +171,11 @@ static int lockstep_check(const void *W1, const void *b1, const void *W2, const 
 }
 
 #define XORC_LOCKSTEP_ENTRY(REAL, suffix, is_float)                                                \
-    int xorc_train_lockstep_##suffix(                                                              \
-        REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REAL *loss, REAL *out,            \
-        int64_t *learned_at, REAL *work, size_t work_len, const REAL *X, const REAL *y, size_t n,  \
-        size_t n_in, size_t n_hidden, size_t n_out, size_t batch, const xorc_options *options,     \
-        int level)                                                                                 \
+    int xorc_train_lockstep_##suffix(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state,      \
+                                     REAL *loss, REAL *out, int64_t *learned_at, REAL *work,       \
+                                     size_t work_len, const REAL *X, const REAL *y, size_t n,      \
+                                     size_t n_in, size_t n_hidden, size_t n_out, size_t batch,     \
+                                     const xorc_options *options, int level)                       \
     {                                                                                              \
         const int status =                                                                         \
             lockstep_check(W1, b1, W2, b2, opt_state, loss, out, learned_at, work, work_len, X, y, \

@@ -146,8 +146,7 @@ int PUB(xorc_forward)(REAL *hidden, REAL *out, const REAL *X, const REAL *W1, co
     }
     for (size_t i = 0; i < n; i++) {
         FN(layer)
-        (hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden, options->activation, 0,
-         NULL);
+        (hidden + i * n_hidden, X + i * n_in, W1, b1, n_in, n_hidden, options->activation, 0, NULL);
         FN(layer)
         (out + i * n_out, hidden + i * n_hidden, W2, b2, n_hidden, n_out, XORC_ACTIVATION_SIGMOID,
          0, NULL);
@@ -219,8 +218,8 @@ int PUB(xorc_update)(REAL *W, REAL *state, const REAL *grad, size_t len,
     if (status != XORC_OK) {
         return status;
     }
-    struct FN(rule) rule = {options->optimizer, (REAL)options->lr, (REAL)options->momentum, 0,
-                            options->lr};
+    struct FN(rule)
+        rule = {options->optimizer, (REAL)options->lr, (REAL)options->momentum, 0, options->lr};
     REAL *first = state, *second = state != NULL ? state + len : NULL;
     if (options->restart && state != NULL) {
         FN(optimizer_start)(options->optimizer, first, second, len);
@@ -251,9 +250,9 @@ int PUB(xorc_on_target)(unsigned char *on_target, const REAL *out, const REAL *y
     return XORC_OK;
 }
 
-int PUB(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REAL *loss,
-                    REAL *out, int64_t *learned_at, REAL *work, size_t work_len, const REAL *X,
-                    const REAL *y, size_t n, size_t n_in, size_t n_hidden, size_t n_out,
+int PUB(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REAL *loss, REAL *out,
+                    int64_t *learned_at, REAL *work, size_t work_len, const REAL *X, const REAL *y,
+                    size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                     const xorc_options *options)
 {
     if (W1 == NULL || W2 == NULL || loss == NULL || work == NULL || X == NULL || y == NULL

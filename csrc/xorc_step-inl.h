@@ -505,8 +505,8 @@ XORC_INLINE struct FN(group) FN(group_carve)(VR *state, const size_t at[XORC_PAR
 XORC_INLINE void FN(row_backward)(const struct FN(group) * g, VM *restrict ok,
                                   const REAL *restrict X, const REAL *restrict y, size_t row,
                                   size_t r, size_t n_in, size_t n_hidden, size_t n_out,
-                                  VR *restrict db1, VR *restrict db2, int act, int loss,
-                                  int binary, int checking)
+                                  VR *restrict db1, VR *restrict db2, int act, int loss, int binary,
+                                  int checking)
 {
     if (checking) {
         FN(check_row)(ok, g->o + r * n_out * BLOCKS, y + row * n_out, n_out);
