@@ -349,6 +349,14 @@ XORC_INLINE void FN(rule_next)(struct FN(rule) * rule, uint64_t t)
     }
 }
 
+/* Gradient descent, W <- W - lr * grad, for `len` parameters of every block. */
+XORC_INLINE void FN(descend)(VR *restrict W, const VR *restrict grad, size_t len, REAL lr)
+{
+    for (size_t p = 0; p < len * BLOCKS; p++) {
+        W[p] -= lr * grad[p];
+    }
+}
+
 /*
  * One update of `len` parameters W of every block from their gradients, by the rule
  * (xorc.h gives the formulas), with their optimizer state `first` and `second` (not
@@ -404,9 +412,7 @@ XORC_INLINE void FN(optimize)(const struct FN(rule) * rule, VR *restrict W, VR *
         break;
     }
     default: /* XORC_OPTIMIZER_GD */
-        for (size_t p = 0; p < count; p++) {
-            W[p] -= lr * grad[p];
-        }
+        FN(descend)(W, grad, len, lr);
         break;
     }
 }
@@ -628,23 +634,18 @@ XORC_NOINLINE_NOCLONE void FN(gradients_careful)(const struct FN(group) * g, VM 
 
 /*
  * Whether, on a truth table (inputs 0 or 1), every exponential of the step the group
- * is about to take lies in its hot path, so that no lane needs checking. Let sum1 and
- * sum2 be the absolute values of each layer's weights (and biases) summed. Every
- * hidden z1 is a sum of some of the first layer's (times 1), so |z1| <= sum1, and
- * every output z2 a sum of the second layer's times h (and a bias), so
- * |z2| <= sum2 max(1, |h|). The exponentials' arguments are -z1 (sigmoid), -2 z1
- * (tanh; relu has none) and -z2, and the test asks each bound to stay below half the
- * hot path's limit:
- *   sigmoid  sum1 < half, sum2 < half         (|h| <= 1)
- *   tanh     2 sum1 < half, sum2 < half       (|h| <= 1)
- *   relu     sum2 (sum1 + 1) < half           (|h| <= sum1)
- * The rounding of such a sum (and of the bound's own) cannot take it anywhere near
- * twice the bound: for that, n_in and n_hidden must stay below 2^20 (an error of at
- * most about n_in units in the last place of float). A weight that is not finite
- * fails the test. `act` is a literal where it pays.
+ * is about to take lies in its hot path, so that no lane needs checking, for sigmoid
+ * hidden units (the seed recipe's: the other activations take the hot path with each
+ * lane watched, which costs them no more): the weights (and biases) of each layer,
+ * in absolute value, sum to less than half the hot path's limit. For every z of the
+ * step is a sum of some of them (times 1), or of the output layer's times h with
+ * |h| <= 1, and the rounding of such a sum (and of the bound's own) cannot take it
+ * anywhere near twice the bound: for that, n_in and n_hidden must stay below 2^20
+ * (an error of at most about n_in units in the last place of float). A weight that
+ * is not finite fails the test.
  */
 XORC_INLINE int FN(bounded)(const struct FN(group) * g, size_t n_in, size_t n_hidden, size_t n_out,
-                            int b_given, int act)
+                            int b_given)
 {
     const REAL half = EXP_HOT_LIMIT / 2;
     if (n_in >= ((size_t)1 << 20) || n_hidden >= ((size_t)1 << 20)) {
@@ -667,19 +668,7 @@ XORC_INLINE int FN(bounded)(const struct FN(group) * g, size_t n_in, size_t n_hi
                 sum2 += ABS(g->b2[p * BLOCKS + u]);
             }
         }
-        VM inside;
-        switch (act) {
-        case XORC_ACTIVATION_TANH:
-            inside = (VM)(sum1 + sum1 < half) & (VM)(sum2 < half);
-            break;
-        case XORC_ACTIVATION_RELU:
-            inside = (VM)(sum2 * (sum1 + (REAL)1) < half);
-            break;
-        default: /* XORC_ACTIVATION_SIGMOID */
-            inside = (VM)(sum1 < half) & (VM)(sum2 < half);
-            break;
-        }
-        within &= ALL_TRUE(inside);
+        within &= ALL_TRUE((VM)(sum1 < half) & (VM)(sum2 < half));
     }
     return within;
 }
@@ -797,7 +786,8 @@ XORC_INLINE void FN(step_gradients)(const struct FN(group) * g, VM *restrict ok,
         hot[u] = ~none;
     }
     int all_hot = 1;
-    if (binary && FN(bounded)(g, n_in, n_hidden, n_out, b_given, act)) {
+    if (binary && act == XORC_ACTIVATION_SIGMOID
+        && FN(bounded)(g, n_in, n_hidden, n_out, b_given)) {
         (void)FN(gradients)(g, ok, X, y, first, count, n_in, n_hidden, n_out, b_given, act, loss, 1,
                             h_zero, checking, 1, NULL);
     } else {
@@ -821,19 +811,12 @@ XORC_INLINE void FN(step_gradients)(const struct FN(group) * g, VM *restrict ok,
 XORC_INLINE void FN(update_all)(const struct FN(group) * g, struct FN(rule) * rule, uint64_t t,
                                 size_t n_in, size_t n_hidden, size_t n_out, int b_given)
 {
-    if (rule->optimizer == XORC_OPTIMIZER_GD) {
-        const REAL lr = rule->lr;
-        for (size_t p = 0; p < n_in * n_hidden * BLOCKS; p++) {
-            g->W1[p] -= lr * g->dW1[p];
-        }
-        for (size_t p = 0; p < n_hidden * n_out * BLOCKS; p++) {
-            g->W2[p] -= lr * g->dW2[p];
-        }
-        for (size_t p = 0; p < n_hidden * BLOCKS && b_given; p++) {
-            g->b1[p] -= lr * g->db1[p];
-        }
-        for (size_t p = 0; p < n_out * BLOCKS && b_given; p++) {
-            g->b2[p] -= lr * g->db2[p];
+    if (rule->optimizer == XORC_OPTIMIZER_GD) { /* the seed recipe's, inline */
+        FN(descend)(g->W1, g->dW1, n_in * n_hidden, rule->lr);
+        FN(descend)(g->W2, g->dW2, n_hidden * n_out, rule->lr);
+        if (b_given) {
+            FN(descend)(g->b1, g->db1, n_hidden, rule->lr);
+            FN(descend)(g->b2, g->db2, n_out, rule->lr);
         }
         return;
     }
