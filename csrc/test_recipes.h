@@ -12,7 +12,8 @@
  *  - every recipe trained in lockstep at every level, in two calls, against the
  *    same network trained alone one step at a time, bit for bit (weights, loss,
  *    outputs, optimizer state, learned_at): the seed shape's instances and the
- *    general one, with and without biases;
+ *    general one, with and without biases; and the seed shape's instances against
+ *    the general one on the same networks;
  *  - the option checks: unknown values, momentum out of [0, 1), RPROP with online
  *    updates, and a missing optimizer state.
  */
@@ -319,6 +320,60 @@ static void FN(recipe_lockstep)(struct tally *t, const char *shape, const struct
     free(learned_at);
 }
 
+/*
+ * The seed shape's own instances (xorc_lockstep-inl.h) against the general one: the
+ * same networks trained by `recipe` on the XOR table, once as it is and once with
+ * its zeros written -0.0, which no instance knows at compile time (the general
+ * instance then trains it) and which gives the very same numbers (a product -0 w
+ * is a zero too, and a sum of it with +0 or with anything else is unchanged but
+ * for the sign of a zero, which the sigmoid does not see and the updates do not
+ * keep). Weights, losses, outputs and optimizer state must agree bit for bit.
+ */
+static void FN(recipe_instances_agree)(struct tally *t, const struct FN(batch) * seeds,
+                                       const xorc_options *recipe, int level)
+{
+    const size_t count = seeds->count, state_len = xorc_optimizer_state_len(2, 3, 1, 0);
+    const size_t work_len = xorc_lockstep_workspace_len(4, 2, 3, 1, level);
+    REAL *W1[2], *W2[2], *state[2], *loss[2], *out[2], *work = FN(alloc)(work_len);
+    REAL *X_negzero = FN(copy_of)(seeds->X, 8);
+    int ok = 1;
+    for (size_t i = 0; i < 8; i++) {
+        X_negzero[i] = X_negzero[i] == 0 ? (REAL)-0.0 : X_negzero[i];
+    }
+    for (int k = 0; k < 2; k++) {
+        xorc_options options = *recipe;
+        options.restart = 1;
+        W1[k] = FN(copy_of)(seeds->W1, count * 6);
+        W2[k] = FN(copy_of)(seeds->W2, count * 3);
+        state[k] = FN(alloc)(count * state_len);
+        loss[k] = FN(alloc)(count);
+        out[k] = FN(alloc)(count * 4);
+        ok &= FN(xorc_train_lockstep)(W1[k], NULL, W2[k], NULL, state[k], loss[k], out[k], NULL,
+                                      work, work_len, k == 0 ? seeds->X : X_negzero, seeds->y, 4, 2,
+                                      3, 1, count, &options, level)
+              == XORC_OK;
+    }
+    const int kept = recipe->optimizer != XORC_OPTIMIZER_GD;
+    check(t,
+          ok && FN(same_or_nan)(W1[0], W1[1], count * 6) && FN(same_or_nan)(W2[0], W2[1], count * 3)
+              && FN(same_or_nan)(loss[0], loss[1], count)
+              && FN(same_or_nan)(out[0], out[1], count * 4)
+              && (!kept || FN(same_or_nan)(state[0], state[1], count * state_len)),
+          "seed shape's instance against the general one, %s/%s/%s%s, %s, level %s: %s",
+          FN(activation_names)[recipe->activation], FN(loss_names)[recipe->loss],
+          FN(optimizer_names)[recipe->optimizer], recipe->online ? "/online" : "", REAL_NAME,
+          xorc_simd_name(level), ok ? "not bit for bit" : "a call failed");
+    for (int k = 0; k < 2; k++) {
+        free(W1[k]);
+        free(W2[k]);
+        free(state[k]);
+        free(loss[k]);
+        free(out[k]);
+    }
+    free(work);
+    free(X_negzero);
+}
+
 /* The option checks of every entry point that trains: each bad value refused with
  * XORC_ERR_OPTION, a missing optimizer state with XORC_ERR_NULL, nothing written. */
 static void FN(recipe_refusals)(struct tally *t)
@@ -416,6 +471,7 @@ static void FN(test_recipes)(struct tally *t, int max_level)
                     for (int level = XORC_SIMD_SCALAR; level <= max_level; level++) {
                         FN(recipe_lockstep)(t, "2-3-1 XOR", &seeds, &recipe, level);
                         FN(recipe_lockstep)(t, "3-4-2 with biases", &general, &recipe, level);
+                        FN(recipe_instances_agree)(t, &seeds, &recipe, level);
                     }
                 }
             }

@@ -177,43 +177,50 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
  * The seed program's job on a two-input truth table (2-3-1, 4 rows, no biases, every
  * size and input literal and the group's state on the stack, so that the compiler
  * unrolls every loop but the steps' and keeps what it can in registers): the one
- * shape worth an instance of its own, one per activation (a literal: each keeps only
- * its own code), for full-batch steps; the loss and the optimizer are chosen at run
- * time, by branches that go the same way at every step. Any other shape, and online
- * updates, train with the state in the workspace, sizes, biases and activation known
- * at run time.
+ * shape worth instances of its own, one per activation for full-batch steps, and one
+ * for online updates of sigmoid units (each setting of the seed recipe then has its
+ * own; the activation and the update mode are literals, so each keeps only its own
+ * code). The loss and the optimizer are chosen at run time, by branches that go the
+ * same way at every step. Any other shape or recipe trains with the state in the
+ * workspace, sizes, biases and activation known at run time.
  */
-#define XORC_TABLE2_INSTANCE(act_name, act)                                                        \
-    static void FN(run_2_3_1_table2_##act_name)(                                                   \
-        REAL * W1, REAL * W2, REAL * opt_state, REAL * loss, REAL * out, int64_t * learned_at,     \
-        const REAL *y, size_t first, size_t batch, const xorc_options *opts)                       \
+#define XORC_TABLE2_INSTANCE(name, act, online)                                                    \
+    static void FN(run_2_3_1_table2_##name)(REAL * W1, REAL * W2, REAL * opt_state, REAL * loss,   \
+                                            REAL * out, int64_t * learned_at, const REAL *y,       \
+                                            size_t first, size_t batch, const xorc_options *opts)  \
     {                                                                                              \
         VR state[XORC_GROUP_ENTRIES(4, 2, 3, 1) * BLOCKS];                                         \
         (void)FN(group_run)(state, W1, NULL, W2, NULL, opt_state, loss, out, learned_at,           \
-                            FN(table2_X), y, first, batch, 4, 2, 3, 1, 0, act, 1, 0, opts);        \
+                            FN(table2_X), y, first, batch, 4, 2, 3, 1, 0, act, 1, online, opts);   \
     }
-XORC_TABLE2_INSTANCE(sigmoid, XORC_ACTIVATION_SIGMOID)
-XORC_TABLE2_INSTANCE(tanh, XORC_ACTIVATION_TANH)
-XORC_TABLE2_INSTANCE(relu, XORC_ACTIVATION_RELU)
+XORC_TABLE2_INSTANCE(sigmoid, XORC_ACTIVATION_SIGMOID, 0)
+XORC_TABLE2_INSTANCE(tanh, XORC_ACTIVATION_TANH, 0)
+XORC_TABLE2_INSTANCE(relu, XORC_ACTIVATION_RELU, 0)
+XORC_TABLE2_INSTANCE(sigmoid_online, XORC_ACTIVATION_SIGMOID, 1)
 #undef XORC_TABLE2_INSTANCE
 
-/* The seed shape's instance of the activation's, for networks first ... of the batch. */
+/* Whether the seed shape has an instance for this recipe (above). */
+XORC_INLINE int FN(table2_instance_for)(const xorc_options *opts)
+{
+    return !opts->online || opts->activation == XORC_ACTIVATION_SIGMOID;
+}
+
+/* The seed shape's instance of the recipe's, for networks first ... of the batch
+ * (FN(table2_instance_for) holds). */
 static void FN(run_2_3_1_table2)(REAL *W1, REAL *W2, REAL *opt_state, REAL *loss, REAL *out,
                                  int64_t *learned_at, const REAL *y, size_t first, size_t batch,
                                  const xorc_options *opts)
 {
-    switch (opts->activation) {
-    case XORC_ACTIVATION_TANH:
-        FN(run_2_3_1_table2_tanh)(W1, W2, opt_state, loss, out, learned_at, y, first, batch, opts);
-        break;
-    case XORC_ACTIVATION_RELU:
-        FN(run_2_3_1_table2_relu)(W1, W2, opt_state, loss, out, learned_at, y, first, batch, opts);
-        break;
-    default: /* XORC_ACTIVATION_SIGMOID */
-        FN(run_2_3_1_table2_sigmoid)
-        (W1, W2, opt_state, loss, out, learned_at, y, first, batch, opts);
-        break;
+    void (*instance)(REAL *, REAL *, REAL *, REAL *, REAL *, int64_t *, const REAL *, size_t,
+                     size_t, const xorc_options *) = FN(run_2_3_1_table2_sigmoid);
+    if (opts->online) {
+        instance = FN(run_2_3_1_table2_sigmoid_online);
+    } else if (opts->activation == XORC_ACTIVATION_TANH) {
+        instance = FN(run_2_3_1_table2_tanh);
+    } else if (opts->activation == XORC_ACTIVATION_RELU) {
+        instance = FN(run_2_3_1_table2_relu);
     }
+    instance(W1, W2, opt_state, loss, out, learned_at, y, first, batch, opts);
 }
 
 #if LANES > 1 /* the scalar level trains one network at a time, where it lies (xorc_single-inl.h)  \
@@ -221,7 +228,8 @@ static void FN(run_2_3_1_table2)(REAL *W1, REAL *W2, REAL *opt_state, REAL *loss
 /* Every network of the batch, group by group. */
 XORC_LEVEL_KERNEL(REAL, LV(PUB(xorc_lockstep)))
 {
-    const int table2 = !opts->online && FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL);
+    const int table2 =
+        FN(table2_instance_for)(opts) && FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL);
     for (size_t first = 0; first < batch; first += BLOCKS * LANES) {
         if (table2) {
             (void)FN(run_2_3_1_table2)(W1, W2, opt_state, loss, out, learned_at, y, first, batch,

@@ -77,7 +77,8 @@ void PUB(xorc_train_one)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state
                          size_t n, size_t n_in, size_t n_hidden, size_t n_out,
                          const xorc_options *opts)
 {
-    if (!opts->online && FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL)) {
+    if (FN(table2_instance_for)(opts)
+        && FN(is_table2)(X, y, n, n_in, n_hidden, n_out, b1 != NULL)) {
         REAL outputs[4];
         (void)FN(run_2_3_1_table2)(W1, W2, opt_state, loss, outputs, learned_at, y, 0, 1, opts);
         if (out != NULL) {

@@ -770,9 +770,9 @@ XORC_NOINLINE_NOCLONE void FN(group_finish)(const struct FN(group) * g, VR *rest
 
 /*
  * The gradients of every network of a group over rows first .. first + count - 1:
- * the fast way where it is exact (FN(bounded), or the hot path with each lane
- * watched), else again the careful way. Where `checking`, ok[u] as FN(gradients)
- * sets it. Arguments as FN(group_train) takes them.
+ * the fast way where it is exact (FN(bounded), for full-batch steps of sigmoid units;
+ * or the hot path with each lane watched), else again the careful way. Where `checking`, ok[u] as
+ * FN(gradients) sets it. Arguments as FN(group_train) takes them.
  */
 XORC_INLINE void FN(step_gradients)(const struct FN(group) * g, VM *restrict ok,
                                     const REAL *restrict X, const REAL *restrict y, size_t first,
@@ -786,7 +786,7 @@ XORC_INLINE void FN(step_gradients)(const struct FN(group) * g, VM *restrict ok,
         hot[u] = ~none;
     }
     int all_hot = 1;
-    if (binary && act == XORC_ACTIVATION_SIGMOID
+    if (binary && count > 1 && act == XORC_ACTIVATION_SIGMOID
         && FN(bounded)(g, n_in, n_hidden, n_out, b_given)) {
         (void)FN(gradients)(g, ok, X, y, first, count, n_in, n_hidden, n_out, b_given, act, loss, 1,
                             h_zero, checking, 1, NULL);
