@@ -28,8 +28,9 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench import machine  # noqa: E402  (bench/ is not a package)
-from callgrind import build_driver, per_step  # noqa: E402
+from callgrind import build_driver, per_step
+
+from bench import machine
 
 #: (setting, the lockstep driver's word for it, the most it may cost against the seed recipe)
 SETTINGS = [
@@ -71,8 +72,10 @@ def timed_table(driver: str, steps: int, repetitions: int) -> None:
                 times[(label, level)].append(nanoseconds(driver, level, word, steps))
     medians = {key: statistics.median(values) for key, values in times.items()}
     header = " | ".join(f"{level} ns | {level} ratio" for level in names)
-    print(f"### Recipes in lockstep: ns per network-step, float64, {BATCH} networks, {steps} steps, "
-          f"median of {repetitions}")
+    print(
+        f"### Recipes in lockstep: ns per network-step, float64, {BATCH} networks, {steps} steps, "
+        f"median of {repetitions}"
+    )
     print()
     print(f"| setting | {header} | at most |")
     print("| --- |" + " ---: | ---: |" * len(names) + " ---: |")

@@ -131,7 +131,9 @@ def test_core_rejects_sizes_without_touching_memory(dtype, sizes):
     statuses = {
         "forward": forward(*p[:7], n, n_in, n_hidden, n_out, options()),
         "backward": backward(*p[:10], n, n_in, n_hidden, n_out, options()),
-        "train": train(*p[:5], ffi.NULL, ffi.NULL, p[5], 12, p[6], p[7], n, n_in, n_hidden, n_out, options()),
+        "train": train(
+            *p[:4], ffi.NULL, p[4], ffi.NULL, ffi.NULL, p[5], 12, p[6], p[7], n, n_in, n_hidden, n_out, options()
+        ),
     }
     if n == 0 or n_out == 0 or n * n_out > ELEMENTS_MAX:
         statuses["loss"] = loss(p[0], p[1], p[2], n, n_out, options())
@@ -148,7 +150,7 @@ def test_core_rejects_a_workspace_length_that_overflows(dtype):
     p = pointers(ctype, buffers)
     assert lib.xorc_train_workspace_len(*WORKSPACE_OVERFLOW[1:]) == 0
     assert (
-        train(*p[:5], ffi.NULL, ffi.NULL, p[5], 12, p[6], p[7], *WORKSPACE_OVERFLOW, options(steps=1))
+        train(*p[:4], ffi.NULL, p[4], ffi.NULL, ffi.NULL, p[5], 12, p[6], p[7], *WORKSPACE_OVERFLOW, options(steps=1))
         == lib.XORC_ERR_SIZE
     )
     for buffer, copy in zip(buffers, before, strict=True):
@@ -161,18 +163,18 @@ def test_core_update_rejects_lengths(dtype, length):
     ctype, *_, update, _train = PRECISIONS[dtype]
     W, grad = tiny_buffers(dtype, 2)
     before = W.copy()
-    assert update(ffi.from_buffer(ctype + "[]", W), ffi.from_buffer(ctype + "[]", grad), length, options()) == (
-        lib.XORC_ERR_SIZE
-    )
+    assert update(
+        ffi.from_buffer(ctype + "[]", W), ffi.NULL, ffi.from_buffer(ctype + "[]", grad), length, options()
+    ) == (lib.XORC_ERR_SIZE)
     assert W.tobytes() == before.tobytes()
 
 
 def test_sizes_beyond_size_t_are_refused_by_cffi():
     W, grad = (ffi.from_buffer("double[]", b) for b in tiny_buffers("float64", 2))
     with pytest.raises(OverflowError):
-        lib.xorc_update_d(W, grad, SIZE_MAX + 1, 0.1)
+        lib.xorc_update_d(W, ffi.NULL, grad, SIZE_MAX + 1, options())
     with pytest.raises(OverflowError):
-        lib.xorc_update_d(W, grad, -1, 0.1)
+        lib.xorc_update_d(W, ffi.NULL, grad, -1, options())
 
 
 @pytest.mark.parametrize("sizes", [(HALF, HALF, 1), (1, HALF, HALF), (SIZE_MAX, 1, 1), (0, 3, 1), (2, 3, 0)])

@@ -76,7 +76,7 @@ def test_file_holds_weights_and_metadata(saved, seed_net):
     with np.load(path, allow_pickle=False) as archive:
         arrays = {key: archive[key] for key in archive.files}
     assert sorted(arrays) == ["W1", "W2", "format_version", "history_loss", "history_step", "meta"]
-    assert arrays["format_version"] == 1 and arrays["format_version"].dtype == np.int64
+    assert arrays["format_version"] == 2 and arrays["format_version"].dtype == np.int64
     np.testing.assert_allclose(arrays["W1"], FINAL_W1, atol=1e-9)  # the seed program's own numbers
     np.testing.assert_allclose(arrays["W2"], FINAL_W2, atol=1e-9)
     assert arrays["W1"].tobytes() == seed_net.W1.tobytes()
@@ -93,6 +93,12 @@ def test_file_holds_weights_and_metadata(saved, seed_net):
         "steps_trained": 60000,
         "loss": arrays["history_loss"][-1],
         "xorc_version": xorc.__version__,
+        "activation": "sigmoid",
+        "optimizer": "gd",
+        "momentum": 0.9,
+        "update": "batch",
+        "init": 1.0,
+        "optimizer_state": None,
     }
 
 
@@ -120,14 +126,16 @@ def test_untrained_network_from_given_weights_has_unknown_settings(tmp_path):
 
 def test_train_records_task_lr_and_seed():
     net = xorc.train(*xorc.truth_table("nand"), lr=0.3, steps=50, seed=99)
-    assert net.settings == xorc.network.Settings(task="nand", lr=0.3, seed=99)
+    assert net.settings == xorc.network.Settings(
+        task="nand", lr=0.3, seed=99, optimizer="gd", momentum=0.9, update="batch", init=1.0
+    )
     assert xorc.train(steps=10).settings.task == "xor"  # the default table
     assert xorc.train([[0, 1], [1, 0]], [[1], [1]], steps=10).settings.task is None  # not a truth table
 
 
 def test_fit_updates_lr_task_and_steps():
     net = xorc.Network.random(seed=5)
-    assert net.settings == xorc.network.Settings(task=None, lr=None, seed=5)
+    assert net.settings == xorc.network.Settings(task=None, lr=None, seed=5, init=1.0)
     net.fit(X, Y, lr=0.1, steps=20)
     assert (net.settings.task, net.settings.lr, net.steps_trained) == ("xor", 0.1, 20)
     net.fit(*xorc.truth_table("and"), lr=0.2, steps=30)
@@ -353,8 +361,8 @@ def test_every_flipped_byte_is_refused_or_harmless(saved, seed_net):
 
 def test_newer_format_version(saved):
     path, _ = saved
-    rewrite(path, format_version=np.array(2, dtype=np.int64))
-    refused(path, "format version 2 is newer", "upgrade xorc")
+    rewrite(path, format_version=np.array(3, dtype=np.int64))
+    refused(path, "format version 3 is newer", "upgrade xorc")
     rewrite(path, format_version=np.array(0, dtype=np.int64))
     refused(path, "format version 0 is not valid")
     rewrite(path, format_version=np.array(1.0))
@@ -468,6 +476,8 @@ def test_numpy_scalars_save_and_load_back(tmp_path):
     net.history = [(np.int64(step), np.float64(loss)) for step, loss in net.history]
     net.save(tmp_path / "n.npz")
     loaded = xorc.load(tmp_path / "n.npz")
-    assert loaded.settings == xorc.network.Settings(task="xor", lr=0.25, seed=7)
+    assert loaded.settings == xorc.network.Settings(
+        task="xor", lr=0.25, seed=7, optimizer="gd", momentum=0.9, update="batch", init=1.0
+    )
     assert loaded.steps_trained == 10 and type(loaded.steps_trained) is int
     assert loaded.history == [(int(step), float(loss)) for step, loss in net.history]

@@ -22,7 +22,20 @@ from xorc import recipe
 from xorc.cli import build_parser, main
 
 #: A value other than the default for every option a file keeps: a new option needs one here.
-SAMPLES = {"bias": True, "dtype": "float32", "lr": 0.25, "steps": 7, "seed": 77, "check_every": 3}
+SAMPLES = {
+    "bias": True,
+    "dtype": "float32",
+    "lr": 0.25,
+    "steps": 7,
+    "seed": 77,
+    "check_every": 3,
+    "activation": "tanh",
+    "loss": "cross_entropy",
+    "optimizer": "momentum",
+    "momentum": 0.5,
+    "update": "online",
+    "init": 0.5,
+}
 #: Values the options may be given that are wrong somewhere: the API's check decides for which.
 BAD = ["text", None, [1], {"a": 1}, True, 10**400, -(10**400), 2**63, 2**32, -1, 0, 0.0, 1.5, -0.5, "float16"]
 

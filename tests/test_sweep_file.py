@@ -58,6 +58,12 @@ def test_round_trip_and_the_documented_layout(tmp_path):
             "steps": 400,
             "dtype": "float64",
             "check_every": 40,
+            "activation": "sigmoid",
+            "loss": "sse",
+            "optimizer": "gd",
+            "momentum": 0.9,
+            "update": "batch",
+            "init": 1.0,
             "rows": 4,
             "n_seeds": 5,
         }

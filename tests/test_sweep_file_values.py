@@ -83,7 +83,7 @@ CRAFTED = {
     "check_every 2**63": (lambda d: with_meta(d, check_every=2**63), "'check_every' must be a whole number"),
     "400-digit lr": (lambda d: with_meta(d, lr=10**400), "'lr' must be a number > 0"),
     "steps 2**63": (lambda d: with_meta(d, steps=2**63), "'steps' must be a whole number"),
-    "an unknown setting": (lambda d: with_meta(d, momentum=0.9), "does not know, 'momentum'"),
+    "an unknown setting": (lambda d: with_meta(d, weight_decay=0.001), "does not know, 'weight_decay'"),
     "negative loss": (lambda d: edited(d, "losses", lambda a: a.__setitem__(0, -1.0)), "negative"),
     "output 7": (lambda d: edited(d, "outputs", lambda a: a.__setitem__((0, 0, 0), 7.0)), "outside [0, 1]"),
     "output below 0": (lambda d: edited(d, "outputs", lambda a: a.__setitem__((0, 0, 0), -0.25)), "outside [0, 1]"),

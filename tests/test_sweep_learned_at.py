@@ -9,8 +9,12 @@ import xorc
 from xorc import _binding, sweeps
 from xorc._learned import DIVERGED
 from xorc.cli import main
+from xorc.recipe import SWEEP, options_of
 from xorc.sweeping.chunks import Recipe, train_chunk, train_networks
 from xorc.sweeps import prepare
+
+#: Every option of a sweep at its default (the tests below set the ones they vary).
+SWEEP_DEFAULTS = {option.name: option.default for option in options_of(SWEEP) if option.name != "task"}
 
 
 def on_its_side(out, y):
@@ -112,7 +116,11 @@ def test_a_network_with_a_non_finite_loss_never_learned():
     # of 0.5, but such a network has not learned anything.
     X, _ = xorc.truth_table("xor")
     y = np.array([[1e200], [-1e200], [1e200], [-1e200]])
-    recipe = Recipe(X=X, y=y, values=dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1))
+    recipe = Recipe(
+        X=X,
+        y=y,
+        values={**SWEEP_DEFAULTS, **dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1)},
+    )
     result = train_chunk(recipe, np.array([1, 2], dtype=np.int64))
     assert not np.all(np.isfinite(result.losses))
     diverged = int(np.sum(~np.isfinite(result.losses)))
@@ -143,7 +151,11 @@ def test_a_chunk_with_diverged_networks_is_accepted_and_counted():
     # them): both networks diverge. Their chunk's result is a valid one, and the summary counts them.
     X, _ = xorc.truth_table("xor")
     y = np.array([[1e200], [-1e200], [1e200], [-1e200]])
-    recipe = Recipe(X=X, y=y, values=dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1))
+    recipe = Recipe(
+        X=X,
+        y=y,
+        values={**SWEEP_DEFAULTS, **dict(hidden=3, bias=False, lr=0.01, steps=3, dtype="float64", check_every=1)},
+    )
     result = train_chunk(recipe, np.array([1, 2], dtype=np.int64))
     assert result.learned_at.tolist() == [DIVERGED, DIVERGED]
     job = prepare(range(1, 3), steps=3, check_every=1)  # the same seeds and shapes, XOR's targets

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import _memory
+from . import _memory, _settings
 from ._cost import step_work
 
 
@@ -149,21 +149,45 @@ def _learning_rate(lr: Any, kind: _Precision) -> float:
 
 
 #: The training options (``xorc.recipe``) the core takes, each a field of ``struct xorc_options``
-#: of the same name: a new option of the core is one name more here.
-CORE_OPTIONS = ("lr",)
+#: of the same name (``update`` is the field ``online``): a new option of the core is one name more here.
+CORE_OPTIONS = ("lr", "activation", "loss", "optimizer", "momentum", "update")
+
+
+def _core_field(kind: _Precision, name: str, value: Any) -> tuple[str, Any]:
+    """An option's field of ``xorc_options`` and its value there: lr rounded to the precision first
+    (``_learning_rate``), a named setting as its ``XORC_*`` value."""
+    if name == "lr":
+        return name, _learning_rate(value, kind)
+    if name == "update":
+        return "online", int(value == "online")
+    if name in ("activation", "loss", "optimizer"):
+        return name, _settings.core_value(name, value)
+    return name, value
 
 
 def _options(kind: _Precision, values: Mapping[str, Any] | None = None, **fields: Any) -> Any:
     """A new ``xorc_options`` for the core: the CORE_OPTIONS found in `values` (a recipe's checked
-    options, by name) and the `fields` given; every other field zero, its default.
-
-    lr is checked and rounded to the precision first (``_learning_rate``).
-    """
+    options, by name) and the `fields` given (options or the struct's own fields); every other field
+    zero, its default."""
     given = {name: values[name] for name in CORE_OPTIONS if name in values} if values is not None else {}
     options = ffi.new("xorc_options *")
     for name, value in {**given, **fields}.items():
-        setattr(options, name, _learning_rate(value, kind) if name == "lr" else value)
+        setattr(options, *_core_field(kind, name, value))
     return options
+
+
+def optimizer_state_len(n_in: int, hidden_units: int, n_out: int, bias: bool) -> int:
+    """The values of optimizer state one network has (``xorc_optimizer_state_len``)."""
+    return int(lib.xorc_optimizer_state_len(n_in, hidden_units, n_out, int(bias)))
+
+
+def _state_buffer(state: np.ndarray | None, kind: _Precision, shape: tuple, options: Any):
+    """The optimizer state's pointer: NULL for an optimizer without state, else the checked array."""
+    if options.optimizer == lib.XORC_OPTIMIZER_GD:
+        return ffi.NULL
+    if state is None:
+        raise ValueError("the optimizer needs its state array")
+    return _buffer("state", state, kind, shape, writable=True)
 
 
 def _check(status: int, function: str) -> None:
@@ -177,8 +201,8 @@ def _biases(b1, b2) -> bool:
     return b1 is not None
 
 
-def forward(X, W1, W2, b1=None, b2=None):
-    """(hidden, out) of the network (W1, W2, b1, b2) on the rows of X."""
+def forward(X, W1, W2, b1=None, b2=None, activation: str = "sigmoid"):
+    """(hidden, out) of the network (W1, W2, b1, b2) with these hidden units on the rows of X."""
     kind = _precision("W1", W1)
     _biases(b1, b2)
     n, n_in = _matrix_shape("X", X)
@@ -201,29 +225,34 @@ def forward(X, W1, W2, b1=None, b2=None):
             n_in,
             hidden_units,
             n_out,
-            _options(kind),
+            _options(kind, activation=activation),
         ),
         "xorc_forward",
     )
     return hidden, out
 
 
-def loss(out, y) -> float:
-    """The sum of squared errors between outputs and targets."""
+def loss(out, y, loss: str = "sse") -> float:
+    """The loss (the sum of squared errors, or the cross-entropy) of outputs against targets."""
     kind = _precision("out", out)
     n, n_out = _matrix_shape("out", out)
     result = ffi.new(kind.ctype + "*")
     _check(
         kind.loss(
-            result, _buffer("out", out, kind, (n, n_out)), _buffer("y", y, kind, (n, n_out)), n, n_out, _options(kind)
+            result,
+            _buffer("out", out, kind, (n, n_out)),
+            _buffer("y", y, kind, (n, n_out)),
+            n,
+            n_out,
+            _options(kind, loss=loss),
         ),
         "xorc_loss",
     )
     return float(result[0])
 
 
-def backward(X, y, hidden, out, W2, bias: bool):
-    """The SSE's gradients (dW1, dW2, db1, db2), the biases' None when bias is False."""
+def backward(X, y, hidden, out, W2, bias: bool, activation: str = "sigmoid", loss: str = "sse"):
+    """The loss's gradients (dW1, dW2, db1, db2), the biases' None when bias is False."""
     kind = _precision("W2", W2)
     n, n_in = _matrix_shape("X", X)
     hidden_units, n_out = _matrix_shape("W2", W2)
@@ -251,22 +280,26 @@ def backward(X, y, hidden, out, W2, bias: bool):
             n_in,
             hidden_units,
             n_out,
-            _options(kind),
+            _options(kind, activation=activation, loss=loss),
         ),
         "xorc_backward",
     )
     return dW1, dW2, db1, db2
 
 
-def update(W, grad, lr: float) -> None:
-    """W <- W - lr * grad, in place."""
+def update(W, grad, lr: float, state=None, **fields: Any) -> None:
+    """One update of W from grad, in place: W <- W - lr * grad, or by the optimizer of `fields` (the
+    options and fields of ``xorc_options``: optimizer, momentum, updates_done, restart) with its `state`
+    (2 * W.size values)."""
     kind = _precision("W", W)
+    options = _options(kind, lr=lr, **fields)
     _check(
         kind.update(
             _buffer("W", W, kind, None, writable=True),
+            _state_buffer(state, kind, (2 * W.size,), options),
             _buffer("grad", grad, kind, W.shape),
             W.size,
-            _options(kind, lr=lr),
+            options,
         ),
         "xorc_update",
     )
@@ -358,7 +391,7 @@ def workspace(n_in: int, hidden_units: int, n_out: int, dtype: np.dtype, held: i
 
 
 def train(W1, W2, b1, b2, X, y, lr: float, steps: int, work: np.ndarray) -> float:
-    """`steps` gradient-descent steps in place on (W1, W2, b1, b2); the SSE after them."""
+    """`steps` gradient-descent steps (the seed recipe) in place on (W1, W2, b1, b2); the SSE after them."""
     return Trainer(W1, W2, b1, b2, X, y, {"lr": lr}, work).run(steps)
 
 
@@ -392,18 +425,34 @@ class Trainer:
     and the weights have then moved on by its steps.
     """
 
-    def __init__(self, W1, W2, b1, b2, X, y, options: Mapping[str, Any], work: np.ndarray) -> None:
+    def __init__(
+        self,
+        W1,
+        W2,
+        b1,
+        b2,
+        X,
+        y,
+        options: Mapping[str, Any],
+        work: np.ndarray,
+        state: np.ndarray | None = None,
+        updates: int = 0,
+        restart: bool = False,
+    ) -> None:
         kind = _precision("W1", W1)
-        _biases(b1, b2)
+        bias = _biases(b1, b2)
         n, n_in = _matrix_shape("X", X)
         hidden_units, n_out = _matrix_shape("W2", W2)
         self._train = kind.train
         self._result = ffi.new(kind.ctype + "*")
+        self._options = _options(kind, options)
+        state_shape = (optimizer_state_len(n_in, hidden_units, n_out, bias),)
         self._arguments = (
             _buffer("W1", W1, kind, (n_in, hidden_units), writable=True),
             _buffer("b1", b1, kind, (hidden_units,), writable=True, optional=True),
             _buffer("W2", W2, kind, (hidden_units, n_out), writable=True),
             _buffer("b2", b2, kind, (n_out,), writable=True, optional=True),
+            _state_buffer(state, kind, state_shape, self._options),
             self._result,
             ffi.NULL,
             ffi.NULL,
@@ -416,7 +465,10 @@ class Trainer:
             hidden_units,
             n_out,
         )
-        self._options = _options(kind, options)
+        # The optimizer's updates before the first call (Adam's t), and per step (one per row online).
+        self._updates = updates
+        self._updates_per_step = n if self._options.online else 1
+        self._restart = restart
         self.steps_done = 0
         self.loss: float | None = None
         self._running = 0  # the steps of the call under way, until counted
@@ -426,9 +478,18 @@ class Trainer:
         self._result[0] = _NOT_RUN
         self._running = steps
         self._options.steps = steps
+        self._options.updates_done = self.updates_done
+        # The state starts afresh at the first update (a call of 0 steps only computes the loss).
+        self._restart = self._restart and self.steps_done == 0
+        self._options.restart = int(self._restart and steps > 0)
         _check(self._train(*self._arguments, self._options), "xorc_train")
         self.settle()
         return self._result[0]
+
+    @property
+    def updates_done(self) -> int:
+        """The optimizer's updates after the steps counted (Adam's t)."""
+        return self._updates + self.steps_done * self._updates_per_step
 
     def settle(self) -> None:
         """Count the last call, if C ran it to its end and it is not counted yet."""
@@ -509,6 +570,9 @@ def train_lockstep(
     level: int,
     work: np.ndarray,
     finish: bool = False,
+    state: np.ndarray | None = None,
+    updates_done: int = 0,
+    restart: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Trains a batch of networks in lockstep, in place; returns (losses, outputs) after the steps.
 
@@ -518,10 +582,12 @@ def train_lockstep(
     ``xorc_train_lockstep_*`` documents (first_step places the checks; with `finish`,
     the networks after the last step are checked too, and a network whose loss or
     weights are not finite gets XORC_DIVERGED); it may be None when check_every is 0.
-    losses (batch,) and outputs (batch, rows, n_out) are in the batch's dtype.
+    losses (batch,) and outputs (batch, rows, n_out) are in the batch's dtype. `state`
+    (batch, ``optimizer_state_len``): the networks' optimizer state (None for gd), after
+    `updates_done` updates, set to its start first with `restart`.
     """
     kind = _precision("W1", W1)
-    _biases(b1, b2)
+    bias = _biases(b1, b2)
     batch, n_in, hidden_units = _batch_shape("W1", W1, 3)
     n_out = _batch_shape("W2", W2, 3)[2]
     n = _matrix_shape("X", X)[0]
@@ -539,6 +605,17 @@ def train_lockstep(
         _buffer("X", X, kind, (n, n_in)),
         _buffer("y", y, kind, (n, n_out)),
     )
+    options = _options(
+        kind,
+        options,
+        steps=steps,
+        first_step=first_step,
+        check_every=check_every,
+        finish=int(finish),
+        updates_done=updates_done,
+        restart=int(restart),
+    )
+    state_shape = (batch, optimizer_state_len(n_in, hidden_units, n_out, bias))
     losses = np.empty(batch, dtype=W1.dtype)
     outputs = np.empty((batch, n, n_out), dtype=W1.dtype)
     _check(
@@ -547,6 +624,7 @@ def train_lockstep(
             _buffer("b1", b1, kind, (batch, hidden_units), writable=True, optional=True),
             _buffer("W2", W2, kind, (batch, hidden_units, n_out), writable=True),
             _buffer("b2", b2, kind, (batch, n_out), writable=True, optional=True),
+            _state_buffer(state, kind, state_shape, options),
             _buffer("losses", losses, kind, (batch,), writable=True),
             _buffer("outputs", outputs, kind, (batch, n, n_out), writable=True),
             learned_buffer,
@@ -558,7 +636,7 @@ def train_lockstep(
             hidden_units,
             n_out,
             batch,
-            _options(kind, options, steps=steps, first_step=first_step, check_every=check_every, finish=int(finish)),
+            options,
             level,
         ),
         "xorc_train_lockstep",

@@ -5,7 +5,15 @@ A model file is a zip of .npy arrays, as ``np.savez`` writes it, and nothing els
 - ``format_version``: int64 scalar, FORMAT_VERSION; a reader refuses a newer one.
 - ``meta``: a string scalar holding a JSON object: ``shape`` [n_in, hidden, n_out],
   ``dtype``, ``bias``, ``task``, ``lr``, ``seed``, ``steps_trained``, ``loss`` (the
-  last of the history) and ``xorc_version``; null where xorc does not know the value.
+  last of the history), ``xorc_version``, and from format 2 on ``activation``, the last
+  fit's ``optimizer``, ``momentum`` and ``update``, the weights' ``init``, and
+  ``optimizer_state``: null, or what the optimizer's state belongs to, {``optimizer``,
+  ``momentum`` (null but for momentum and nesterov), ``updates``}; null where xorc does
+  not know the value. (The recipe's keys are its options that model files keep,
+  ``xorc.recipe``; a file of format 1 has none of the newer keys: it was made with the
+  defaults, and has no optimizer state.)
+- ``optimizer_state`` (2 P,), in the weights' dtype, when the metadata's is not null:
+  ``Network.optimizer_state``'s values.
 - ``W1`` (n_in, hidden), ``W2`` (hidden, n_out), and ``b1`` (hidden,), ``b2``
   (n_out,) only when the network has biases: the weights, in its dtype.
 - ``history_step`` int64 (k,) and ``history_loss`` float64 (k,): its history, the steps
@@ -33,21 +41,21 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from . import _npz
+from . import _npz, _settings
 from ._files import write_atomically
 from ._validate import DTYPES, is_finite_number, is_whole, short
 from ._version import __version__
 from .data import TASKS, truth_table
-from .network import Network, Settings
+from .network import Network, OptimizerState, Settings
 from .recipe import OPTIONS, read_meta
 
 #: The version of the layout written by this xorc; files with a higher one are refused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _DTYPES: dict[str, np.dtype] = {name: np.dtype(name) for name in DTYPES}
 _INT64_MAX = 2**63 - 1
 #: The members of a model file, each stored as "<name>.npy"; the biases only with bias.
-_MEMBERS = ("format_version", "meta", "W1", "W2", "b1", "b2", "history_step", "history_loss")
+_MEMBERS = ("format_version", "meta", "W1", "W2", "b1", "b2", "history_step", "history_loss", "optimizer_state")
 
 
 class ModelFileError(_npz.FileError):
@@ -89,6 +97,7 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
         "steps_trained": _plain(net.steps_trained),
         "loss": float(losses[-1]) if len(losses) else None,
         "xorc_version": __version__,
+        "optimizer_state": _state_meta(net.optimizer_state),
     }
     # The order of 0.2's keys, so that a network saves to the same bytes; a newer option's key follows.
     meta = {key: meta[key] for key in sorted(meta, key=lambda key: _KEY_ORDER.get(key, len(_KEY_ORDER)))}
@@ -108,11 +117,35 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
         "history_step": steps,
         "history_loss": losses,
     }
+    state = net.optimizer_state
+    if state is not None:
+        if not np.all(np.isfinite(state.values)):
+            raise ValueError("the network's optimizer state contains NaN or infinity: there is nothing worth saving")
+        arrays["optimizer_state"] = state.values
 
     def write(file: BinaryIO) -> None:
         np.savez(file, **arrays)
 
     write_atomically(path, write)
+
+
+def _state_meta(state: OptimizerState | None) -> dict[str, Any] | None:
+    """What the optimizer state belongs to, as the metadata keeps it."""
+    if state is None:
+        return None
+    return {"optimizer": state.optimizer, "momentum": state.momentum, "updates": state.updates}
+
+
+def _state_meta_ok(value: Any) -> bool:
+    """An optimizer_state's metadata that xorc can have written."""
+    if not (isinstance(value, dict) and set(value) == {"optimizer", "momentum", "updates"}):
+        return False
+    optimizer, momentum = value["optimizer"], value["momentum"]
+    if optimizer not in _settings.STATEFUL or not is_whole(value["updates"], 1):
+        return False
+    if optimizer in _settings.USES_MOMENTUM:
+        return is_finite_number(momentum) and 0 <= momentum < 1
+    return momentum is None
 
 
 def _plain(value: Any) -> Any:
@@ -191,7 +224,7 @@ def _read_network(members: _npz.Members, fail: _npz.Fail) -> Network:
     if int(version) < 1:
         raise fail(f"format version {int(version)} is not valid")
 
-    meta = _read_meta(members, fail)
+    meta = _read_meta(members, fail, int(version))
     n_in, hidden, n_out = meta["shape"]
     dtype = _DTYPES[meta["dtype"]]
     expected: dict[str, tuple[int, ...]] = {"W1": (n_in, hidden), "W2": (hidden, n_out)}
@@ -210,10 +243,22 @@ def _read_network(members: _npz.Members, fail: _npz.Fail) -> Network:
     losses = members.read("history_loss", dtype=np.dtype(np.float64), length_of=("history_step", steps.shape[0]))
     _check_history(steps, losses, meta, fail, "the history")
 
+    state = None
+    if meta["optimizer_state"] is not None:
+        length = 2 * sum(math.prod(shape) for shape in expected.values())
+        state = members.read("optimizer_state", shape=(length,), dtype=dtype)
+        if not np.all(np.isfinite(state)):
+            raise fail("optimizer_state contains NaN or infinity")
+    elif "optimizer_state" in members:
+        raise fail("holds an optimizer_state array but its metadata says the network has none")
     try:
-        net = Network(*weights.values())
+        net = Network(weights["W1"], weights["W2"], weights.get("b1"), weights.get("b2"), meta["activation"])
     except (TypeError, ValueError) as error:
         raise fail(str(error)) from None
+    if state is not None:
+        net._state_key = (meta["optimizer_state"]["optimizer"], meta["optimizer_state"]["momentum"])
+        net._state_updates = meta["optimizer_state"]["updates"]
+        net._state = np.array(state, dtype=dtype)
     net.steps_trained = meta["steps_trained"]
     net.history = [(int(step), float(loss)) for step, loss in zip(steps, losses, strict=True)]
     net.settings = Settings(
@@ -223,9 +268,11 @@ def _read_network(members: _npz.Members, fail: _npz.Fail) -> Network:
     return net
 
 
-def _read_meta(members: _npz.Members, fail: _npz.Fail) -> dict[str, Any]:
+def _read_meta(members: _npz.Members, fail: _npz.Fail, version: int) -> dict[str, Any]:
     """The metadata, parsed and checked field by field."""
     meta = members.read_meta()
+    if version < 2:  # before optimizers: none had state
+        meta.setdefault("optimizer_state", None)
     values = _check_meta(meta, fail, lambda key: f"the metadata's {key!r}")
     return {**meta, **values}
 
@@ -241,6 +288,11 @@ _FIELDS: dict[str, _npz.Field] = {
     "steps_trained": (lambda v: is_whole(v, 0), f"a whole number from 0 to {_INT64_MAX}", False),
     "loss": (lambda v: is_finite_number(v) and v >= 0, "a number ≥ 0 or null", True),
     "xorc_version": (lambda v: isinstance(v, str), "a string", False),
+    "optimizer_state": (
+        _state_meta_ok,
+        "null or {optimizer: one with state, momentum: mu for momentum and nesterov else null, updates: ≥ 1}",
+        True,
+    ),
 }
 
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _binding, _validate
+from . import _binding, _settings, _validate
 from .data import task_of
-from .recipe import DEFAULTS, FIT, arguments_of, check
+from .recipe import BY_NAME, DEFAULTS, FIT, arguments_of, check
 
 Callback = Callable[[int, float], Any]
 
@@ -23,9 +23,10 @@ Callback = Callable[[int, float], Any]
 class Settings:
     """How a network was made and trained, as far as xorc knows; None where it does not.
 
-    ``Network.random`` records the seed of the initial weights; ``fit`` records the
-    learning rate of its last training and the truth table it trained on (its name
-    when X and y are exactly one of ``xorc.TASKS``, else None). Saved with the network:
+    ``Network.random`` records the seed and the range (``init``) of the initial weights;
+    ``fit`` records the learning rate, optimizer, momentum and update of its last
+    training and the truth table it trained on (its name when X and y are exactly one of
+    ``xorc.TASKS``, else None). Saved with the network:
     a field named as an option of ``xorc.recipe`` that model files keep is recorded by
     ``fit`` (when fit takes it) and written and read by model files under the option's key.
     """
@@ -33,6 +34,26 @@ class Settings:
     task: str | None = None
     lr: float | None = None
     seed: int | None = None
+    optimizer: str | None = None
+    momentum: float | None = None
+    update: str | None = None
+    init: float | str | None = None
+
+
+@dataclass(frozen=True)
+class OptimizerState:
+    """What an optimizer keeps between updates, which belongs to the network (``Network.optimizer_state``).
+
+    ``values`` holds 2 * P numbers for P weights and biases, laid out as the core takes them
+    (``xorc_optimizer_state_len`` in csrc/xorc.h): momentum's velocity, Adam's first moment or
+    RPROP's step sizes for W1, W2, b1, b2, then Adam's second moment or RPROP's last gradients.
+    ``updates`` counts the updates it has seen (Adam's t).
+    """
+
+    optimizer: str
+    momentum: float | None  # for momentum and nesterov only
+    updates: int
+    values: np.ndarray
 
 
 #: The fields of Settings: model files keep those of the recipe's options (``xorc.recipe``) by the same names.
@@ -40,16 +61,20 @@ _SETTINGS = tuple(field.name for field in dataclasses.fields(Settings))
 
 
 class Network:
-    """A two-layer sigmoid network: out = sigmoid(sigmoid(X·W1 + b1)·W2 + b2).
+    """A two-layer network: out = sigmoid(act(X·W1 + b1)·W2 + b2).
 
     W1 has shape (n_in, hidden) and W2 (hidden, n_out); the biases b1 (hidden,)
-    and b2 (n_out,) are optional (the post's program has none). The weights' dtype,
+    and b2 (n_out,) are optional (the post's program has none). act, the hidden units'
+    activation, is "sigmoid" (the post's), "tanh" or "relu". The weights' dtype,
     float32 or float64, is the precision every computation runs in. The network
     owns copies of the arrays it is given; its attributes are read-only views
     that follow training.
     """
 
-    def __init__(self, W1: Any, W2: Any, b1: Any = None, b2: Any = None) -> None:
+    def __init__(
+        self, W1: Any, W2: Any, b1: Any = None, b2: Any = None, activation: str = DEFAULTS["activation"]
+    ) -> None:
+        activation = BY_NAME["activation"].check(activation, {})
         arrays = [_validate.real_array(name, value) for name, value in (("W1", W1), ("W2", W2))]
         if (b1 is None) != (b2 is None):
             raise ValueError("b1 and b2 must be given together, or both be None")
@@ -80,6 +105,11 @@ class Network:
         self.steps_trained = 0
         #: the task, learning rate and seed it was trained with, where known.
         self.settings = Settings()
+        self._activation: str = activation
+        # The optimizer's state (OptimizerState): its key (optimizer, momentum), updates, and values.
+        self._state_key: tuple[str, float | None] | None = None
+        self._state_updates = 0
+        self._state: np.ndarray | None = None
 
     @classmethod
     def random(
@@ -90,13 +120,17 @@ class Network:
         seed: int = DEFAULTS["seed"],
         dtype: Any = DEFAULTS["dtype"],
         bias: bool = DEFAULTS["bias"],
+        activation: str = DEFAULTS["activation"],
+        init: float | str = DEFAULTS["init"],
     ) -> Network:
-        """Weights drawn as the post's program draws them.
+        """Weights drawn as the post's program draws them, in the range `init`.
 
-        W1 = RandomState(seed).uniform(-1, 1, (n_in, hidden)), then W2 from the same
+        W1 = RandomState(seed).uniform(-a, a, (n_in, hidden)), then W2 from the same
         generator with shape (hidden, n_out), then (with bias=True) b1 and b2 the same
-        way, all in float64 and then cast to `dtype`. (The core draws numpy's
-        RandomState stream itself: see xorc_random_uniform_d in csrc/xorc.h.)
+        way, all in float64 and then cast to `dtype`; a = init (the post's is 1).
+        init="glorot" takes each layer's a from scikit-learn's rule, sqrt(6 / (fan_in +
+        fan_out)), or sqrt(2 / ...) for sigmoid units; the biases use their layer's. (The
+        core draws numpy's RandomState stream itself: see xorc_random_uniform_d in csrc/xorc.h.)
         """
         n_in = _validate.integer("n_in", n_in, minimum=1)
         hidden = _validate.integer("hidden", hidden, minimum=1)
@@ -104,8 +138,11 @@ class Network:
         dtype = _validate.dtype(dtype)
         seed = _validate.seed(seed)
         bias = _validate.flag("bias", bias)
-        net = cls(*initial_weights(seed, n_in, hidden, n_out, dtype, bias))
+        activation = BY_NAME["activation"].check(activation, {})
+        init = BY_NAME["init"].check(init, {})
+        net = cls(*initial_weights(seed, n_in, hidden, n_out, dtype, bias, init, activation), activation=activation)
         net.settings.seed = seed
+        net.settings.init = init
         return net
 
     # The weights, as read-only views of the arrays that training updates.
@@ -130,6 +167,22 @@ class Network:
         return self._b1 is not None
 
     @property
+    def activation(self) -> str:
+        """The hidden units' activation: "sigmoid", "tanh" or "relu"."""
+        return self._activation
+
+    @property
+    def optimizer_state(self) -> OptimizerState | None:
+        """What the optimizer of the last ``fit`` keeps between updates (a read-only copy), or None when
+        that optimizer keeps nothing (gd) or the network has not been trained. A ``fit`` with the same
+        optimizer (and momentum) goes on from it; another starts from zero state."""
+        if self._state_key is None or self._state is None:
+            return None
+        values = self._state.copy()
+        values.flags.writeable = False
+        return OptimizerState(*self._state_key, updates=self._state_updates, values=values)
+
+    @property
     def dtype(self) -> np.dtype:
         return self._W1.dtype
 
@@ -141,7 +194,11 @@ class Network:
     def __repr__(self) -> str:
         n_in, hidden, n_out = self.shape
         bias = ", bias=True" if self.bias else ""
-        return f"<xorc.Network {n_in}-{hidden}-{n_out} {self.dtype.name}{bias}, {self.steps_trained} steps trained>"
+        activation = "" if self.activation == DEFAULTS["activation"] else f" {self.activation}"
+        return (
+            f"<xorc.Network {n_in}-{hidden}-{n_out}{activation} {self.dtype.name}{bias}, "
+            f"{self.steps_trained} steps trained>"
+        )
 
     def _inputs(self, X: Any) -> np.ndarray:
         return _validate.matrix("X", X, self.dtype, self.shape[0])
@@ -158,19 +215,22 @@ class Network:
     def predict(self, X: Any) -> np.ndarray:
         """The network's outputs (n, n_out) for the rows of X (n, n_in)."""
         X = self._inputs(X)
-        return _binding.forward(X, self._W1, self._W2, self._b1, self._b2)[1]
+        return _binding.forward(X, self._W1, self._W2, self._b1, self._b2, self.activation)[1]
 
-    def loss(self, X: Any, y: Any) -> float:
-        """The sum of squared errors, sum((y - predict(X))**2)."""
+    def loss(self, X: Any, y: Any, loss: str = DEFAULTS["loss"]) -> float:
+        """The loss of predict(X) against y: "sse", sum((y - out)**2), or "cross_entropy",
+        sum(-(y log out + (1 - y) log(1 - out))) with out clipped to [eps, 1 - eps]."""
+        loss = BY_NAME["loss"].check(loss, {})
         X, y = self._samples(X, y)
-        out = _binding.forward(X, self._W1, self._W2, self._b1, self._b2)[1]
-        return _binding.loss(out, y)
+        out = _binding.forward(X, self._W1, self._W2, self._b1, self._b2, self.activation)[1]
+        return _binding.loss(out, y, loss)
 
-    def gradients(self, X: Any, y: Any) -> tuple[np.ndarray, ...]:
-        """The SSE's gradients, one per parameter: (dW1, dW2), then (db1, db2) with biases."""
+    def gradients(self, X: Any, y: Any, loss: str = DEFAULTS["loss"]) -> tuple[np.ndarray, ...]:
+        """The loss's gradients, one per parameter: (dW1, dW2), then (db1, db2) with biases."""
+        loss = BY_NAME["loss"].check(loss, {})
         X, y = self._samples(X, y)
-        hidden, out = _binding.forward(X, self._W1, self._W2, self._b1, self._b2)
-        dW1, dW2, db1, db2 = _binding.backward(X, y, hidden, out, self._W2, self.bias)
+        hidden, out = _binding.forward(X, self._W1, self._W2, self._b1, self._b2, self.activation)
+        dW1, dW2, db1, db2 = _binding.backward(X, y, hidden, out, self._W2, self.bias, self.activation, loss)
         return (dW1, dW2, db1, db2) if self.bias else (dW1, dW2)
 
     def fit(
@@ -181,14 +241,25 @@ class Network:
         steps: int = DEFAULTS["steps"],
         log_every: int = DEFAULTS["log_every"],
         callback: Callback | None = None,
+        loss: str = DEFAULTS["loss"],
+        optimizer: str = DEFAULTS["optimizer"],
+        momentum: float = DEFAULTS["momentum"],
+        update: str = DEFAULTS["update"],
     ) -> list[tuple[int, float]]:
-        """Full-batch gradient descent on the SSE, in place; returns the history.
+        """Training in place, by default the post's: full-batch gradient descent on the SSE; returns the history.
+
+        `loss` is "sse" or "cross_entropy"; `optimizer` "gd", "momentum", "nesterov" (both with
+        `momentum`, mu), "adam" or "rprop" (iRPROP-, which does not use lr); `update` "batch" (one
+        update per step from all rows) or "online" (one per row, in order). csrc/xorc.h states each
+        formula. The optimizer's state belongs to the network (``optimizer_state``): a ``fit`` with the
+        same optimizer and momentum goes on from it, bit for bit as one longer fit; with another, it
+        starts from zero.
 
         The history holds (step, loss) at step 0, at every multiple of `log_every`
         and at the last step, `loss` being the SSE after `step` updates
         (log_every=0: only the first and the last). `callback(step, loss)` is called
         at each of those points; when it returns a true value, training stops
-        there. Once a step has run, ``settings`` records lr and the task of (X, y).
+        there. Once a step has run, ``settings`` records the options and the task of (X, y).
 
         Every point is also appended to ``history``, which is never trimmed: a point
         takes about 130 bytes, so log_every=1 keeps some 130 MB per million steps.
@@ -214,42 +285,53 @@ class Network:
         weights = [w for w in (self._W1, self._W2, self._b1, self._b2) if w is not None]
         X, y = (a.copy() if any(np.may_share_memory(a, w) for w in weights) else a for a in (X, y))
 
-        # Training holds at once the weights, their copy to put back (_State, below) and the
-        # workspace: all three count against the memory.
-        work = _binding.workspace(*self.shape, self.dtype, held=2 * sum(w.nbytes for w in weights))
-        trainer = _binding.Trainer(self._W1, self._W2, self._b1, self._b2, X, y, options, work)
+        # The optimizer's state: the network's own if it is this optimizer's, else a fresh one.
+        key = _state_key(options["optimizer"], options["momentum"])
+        fresh = key != self._state_key
+        state = None
+        if options["optimizer"] in _settings.STATEFUL:
+            state = self._state if not fresh and self._state is not None else self._new_state()
+        # Training holds at once the weights and the state, their copies to put back (_State, below)
+        # and the workspace: all count against the memory.
+        held = 2 * (sum(w.nbytes for w in weights) + (0 if state is None else state.nbytes))
+        work = _binding.workspace(*self.shape, self.dtype, held=held)
+        trainer = _binding.Trainer(
+            self._W1, self._W2, self._b1, self._b2, X, y, {**options, "activation": self.activation}, work,
+            state=state, updates=0 if fresh else self._state_updates, restart=fresh,
+        )  # fmt: skip
         piece = _binding.piece_steps(X.shape[0], *self.shape)
         task = task_of(X, y)
+        trained = _Trained(options, task, trainer, key, state)
         before = _State(self)
         start = self.steps_trained
         history: list[tuple[int, float]] = []
         try:
-            loss = trainer.run(0)  # the SSE before the first step
+            last_loss = trainer.run(0)  # the loss before the first step
             while True:
-                if not math.isfinite(loss):
+                if not math.isfinite(last_loss):
                     before.restore(self)
                     raise DivergenceError(
-                        f"training diverged: the loss is {loss} after {trainer.steps_done} steps at lr {lr:g}; "
+                        f"training diverged: the loss is {last_loss} after {trainer.steps_done} steps at lr {lr:g}; "
                         "the network is left as it was (try a smaller lr)"
                     )
                 done = trainer.steps_done
-                point = (self.steps_trained, loss)
-                history.append(point if done == self.steps_trained else (done, loss))
+                point = (self.steps_trained, last_loss)
+                history.append(point if done == self.steps_trained else (done, last_loss))
                 if not self.history or self.history[-1][0] != self.steps_trained:
                     self.history.append(point)
-                if callback is not None and _callback_says_stop(callback, done, loss, before, self):
+                if callback is not None and _callback_says_stop(callback, done, last_loss, before, self):
                     break
                 if done == steps:
                     break
                 next_point = min(done + log_every, steps) if log_every else steps
                 # Pieces up to the next point; a non-finite loss ends them early, and the check above raises.
-                while trainer.steps_done < next_point and math.isfinite(loss):
-                    loss = trainer.run(min(piece, next_point - trainer.steps_done))
+                while trainer.steps_done < next_point and math.isfinite(last_loss):
+                    last_loss = trainer.run(min(piece, next_point - trainer.steps_done))
                     self.steps_trained = start + trainer.steps_done
-                    self._record(options, task)
+                    self._record(trained)
         except BaseException:
             if not before.restored:  # an interrupt: keep what C finished (a failure put the network back)
-                self._stopped(trainer, start, options, task)
+                self._stopped(trained, start)
             raise
         # The loss can stay finite while weights overflow (a saturated sigmoid hides them).
         if not all(np.all(np.isfinite(w)) for w in weights):
@@ -260,19 +342,27 @@ class Network:
             )
         return history
 
-    def _record(self, options: dict[str, Any], task: str | None) -> None:
-        """Once a step of ``fit`` has run: the task and the options it trained with that ``settings`` has."""
-        self.settings.task = task
-        for name, value in options.items():
+    def _new_state(self) -> np.ndarray:
+        """Zeroed optimizer state for this network (the core sets it to its start at the first update)."""
+        return np.zeros(_binding.optimizer_state_len(*self.shape, self.bias), dtype=self.dtype)
+
+    def _record(self, trained: _Trained) -> None:
+        """Once a step of ``fit`` has run: the task and the options it trained with that ``settings`` has,
+        and the optimizer's state, now this optimizer's."""
+        self.settings.task = trained.task
+        for name, value in trained.options.items():
             if name in _SETTINGS:
                 setattr(self.settings, name, value)
+        self._state_key, self._state = trained.key, trained.state
+        self._state_updates = trained.trainer.updates_done
 
-    def _stopped(self, trainer: _binding.Trainer, start: int, options: dict[str, Any], task: str | None) -> None:
+    def _stopped(self, trained: _Trained, start: int) -> None:
         """After an exception inside ``fit`` (Ctrl-C): count what C finished, end the history there."""
+        trainer = trained.trainer
         trainer.settle()
         self.steps_trained = start + trainer.steps_done
         if trainer.steps_done:
-            self._record(options, task)
+            self._record(trained)
         if trainer.loss is not None and (not self.history or self.history[-1][0] != self.steps_trained):
             self.history.append((self.steps_trained, trainer.loss))
 
@@ -290,6 +380,23 @@ class Network:
         model_file.save(self, path)
 
 
+def _state_key(optimizer: str, momentum: float) -> tuple[str, float | None]:
+    """What an optimizer's state belongs to: the optimizer, and mu for the two that use it."""
+    return (optimizer, momentum if optimizer in _settings.USES_MOMENTUM else None)
+
+
+@dataclass
+class _Trained:
+    """One ``fit`` under way: its checked options, the task of its data, its Trainer, and the optimizer
+    state it trains (its key, and its values: None for gd)."""
+
+    options: dict[str, Any]
+    task: str | None
+    trainer: _binding.Trainer
+    key: tuple[str, float | None]
+    state: np.ndarray | None
+
+
 class DivergenceError(ValueError):
     """Training reached a non-finite loss or weights; the network was put back as it was before."""
 
@@ -299,6 +406,8 @@ class _State:
 
     def __init__(self, net: Network) -> None:
         self.weights = [None if w is None else w.copy() for w in (net._W1, net._W2, net._b1, net._b2)]
+        self.state_key, self.state_updates, self.state = net._state_key, net._state_updates, net._state
+        self.state_values = None if net._state is None else net._state.copy()
         self.steps_trained = net.steps_trained
         self.history_length = len(net.history)
         self.settings = dataclasses.replace(net.settings)
@@ -309,6 +418,9 @@ class _State:
         for saved, current in zip(self.weights, (net._W1, net._W2, net._b1, net._b2), strict=True):
             if saved is not None and current is not None:
                 current[...] = saved  # in place: views handed out keep following the network
+        net._state_key, net._state_updates, net._state = self.state_key, self.state_updates, self.state
+        if self.state is not None:
+            self.state[...] = self.state_values  # a fit that went on from it wrote there
         net.steps_trained = self.steps_trained
         del net.history[self.history_length :]
         for name in _SETTINGS:  # in place: the caller may hold net.settings
@@ -364,15 +476,24 @@ def _weight_shapes(n_in: int, hidden: int, n_out: int, bias: bool) -> list[tuple
 
 
 def initial_weights(
-    seed: int, n_in: int, hidden: int, n_out: int, dtype: np.dtype, bias: bool
+    seed: int,
+    n_in: int,
+    hidden: int,
+    n_out: int,
+    dtype: np.dtype,
+    bias: bool,
+    init: float | str = 1.0,
+    activation: str = "sigmoid",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """(W1, W2, b1, b2) as ``RandomState(seed).uniform(-1, 1, ...)`` draws them, cast to `dtype`.
+    """(W1, W2, b1, b2) as ``RandomState(seed).uniform(-a, a, ...)`` draws them, cast to `dtype`.
 
     The one definition of the post's program's initialisation, used by ``Network.random``
     and ``xorc.sweep``: W1, then W2, then (with bias) b1 and b2, cut in that order from
-    one stream. The core draws the stream (``xorc_random_uniform_d``, numpy's
-    MT19937 bit for bit): importing numpy.random would cost more start-up time than
-    the whole seed job takes to train.
+    one stream. a is `init` (the post's is 1), or with "glorot" each layer's bound
+    (``_settings.glorot_bound``; a bias takes its layer's). The core draws the stream
+    u in [0, 1) (``xorc_random_uniform_d``, numpy's MT19937 bit for bit), and each value
+    is -a + (a - -a) u, as numpy's uniform computes it: importing numpy.random would cost
+    more start-up time than the whole seed job takes to train.
     """
     shapes = _weight_shapes(n_in, hidden, n_out, bias)
     sizes = [math.prod(shape) for shape in shapes]
@@ -381,11 +502,18 @@ def initial_weights(
             f"hidden={hidden}: a network of shape ({n_in}, {hidden}, {n_out}) has {sum(sizes)} weights, "
             "more than this machine can address"
         )
+    if init == "glorot":
+        first, second = (_settings.glorot_bound(*fans, activation) for fans in ((n_in, hidden), (hidden, n_out)))
+        bounds = [first, second, first, second]
+    else:
+        bounds = [float(init)] * 4
     with _binding.allocating(n_in, hidden, n_out, nbytes=drawing_bytes(sum(sizes), dtype)):
-        stream = _binding.random_uniform(sum(sizes), seed)
+        stream = _binding.random_uniform(sum(sizes), seed, 0.0, 1.0)
         arrays, start = [], 0
-        for shape, size in zip(shapes, sizes, strict=True):
-            arrays.append(stream[start : start + size].reshape(shape).astype(dtype))
+        for shape, size, bound in zip(shapes, sizes, bounds, strict=False):
+            low = -bound
+            drawn = low + (bound - low) * stream[start : start + size]
+            arrays.append(drawn.reshape(shape).astype(dtype))
             start += size
     W1, W2 = arrays[:2]
     return (W1, W2, arrays[2], arrays[3]) if bias else (W1, W2, None, None)

@@ -25,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _validate
+from . import _settings, _validate
 from ._cost import step_work
 from ._flag_text import HIDDEN_MAX, INT_MAX, count, hidden_units, one_of, positive_count, positive_number
+from ._settings import ACTIVATIONS, LOSSES, OPTIMIZERS, UPDATES
 from ._validate import DTYPES
 from .data import TASKS
 
@@ -104,6 +105,23 @@ def _on_off_words(value: Any) -> str:
 
 def _lr_words(value: Any) -> str:
     return f"{value:g}"
+
+
+def _init_words(value: Any) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+def _named(name: str, choices: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of an option that names one of `choices`: its check, flag, --compare axis and file values."""
+    return dict(
+        check=_settings.choice(name, choices),
+        parse=one_of(choices),
+        compare=True,
+        choices=choices,
+        json_ok=lambda value: isinstance(value, str) and value in choices,
+        wanted=" or ".join(repr(choice) for choice in choices),
+        absent_is_default=True,
+    )
 
 
 #: The table. The order is the order of the checks (dtype before lr, which must stay finite in it),
@@ -196,6 +214,77 @@ OPTIONS: tuple[Option, ...] = (
         unknown_in_model=True,
         json_ok=_json_whole(0, _validate.SEED_MAX),
         wanted=f"a whole number from 0 to {_validate.SEED_MAX}",
+    ),
+    Option(
+        "activation",
+        "sigmoid",
+        help="the hidden units' activation (the output's is always the sigmoid)",
+        commands=(TRAIN, SWEEP),
+        model=True,
+        sweep=True,
+        **_named("activation", ACTIVATIONS),
+    ),
+    Option(
+        "loss",
+        "sse",
+        help="the loss: sse, the sum of squared errors (the post's), or cross_entropy",
+        commands=(TRAIN, SWEEP, FIT),
+        sweep=True,  # (not in model files, whose "loss" is the last loss of the history)
+        **_named("loss", LOSSES),
+    ),
+    Option(
+        "optimizer",
+        "gd",
+        help="the update: gd (gradient descent), momentum, nesterov, adam, or rprop (iRPROP-, which ignores lr)",
+        commands=(TRAIN, SWEEP, FIT),
+        model=True,
+        unknown_in_model=True,
+        sweep=True,
+        **_named("optimizer", OPTIMIZERS),
+    ),
+    Option(
+        "momentum",
+        0.9,
+        _settings.momentum,
+        "mu of the momentum and nesterov optimizers, 0 <= mu < 1",
+        _settings.momentum_flag,
+        (TRAIN, SWEEP, FIT),
+        compare=True,
+        metavar="MU",
+        describe=_lr_words,
+        model=True,
+        unknown_in_model=True,
+        sweep=True,
+        json_ok=lambda value: _validate.is_finite_number(value) and 0 <= value < 1,
+        wanted="a number from 0 up to (not including) 1",
+        absent_is_default=True,
+    ),
+    Option(
+        "update",
+        "batch",
+        help="batch: one update per step from all rows (the post's); online: one per row, in order",
+        commands=(TRAIN, SWEEP, FIT),
+        model=True,
+        unknown_in_model=True,
+        sweep=True,
+        **{**_named("update", UPDATES), "check": _settings.update},
+    ),
+    Option(
+        "init",
+        1.0,
+        _settings.init,
+        "the initial weights' range: A for uniform(-A, A) (the post's is 1), or glorot (scikit-learn's)",
+        _settings.init_flag,
+        (TRAIN, SWEEP),
+        compare=True,
+        metavar="A|glorot",
+        describe=_init_words,
+        model=True,
+        unknown_in_model=True,
+        sweep=True,
+        json_ok=lambda value: value == "glorot" or (_validate.is_finite_number(value) and value > 0),
+        wanted="a number > 0 or 'glorot'",
+        absent_is_default=True,
     ),
     Option(
         "log_every",
@@ -302,10 +391,22 @@ class Recipe:
         return {option.name: self.values[option.name] for option in OPTIONS if option.sweep}
 
     def settings(self) -> str:
-        """The recipe in words, e.g. ``2-3-1, no biases, lr 0.01, 60000 steps, float64``."""
+        """The recipe in words, e.g. ``2-3-1, no biases, lr 0.01, 60000 steps, float64``, and the settings that
+        are not the post's, e.g. ``2-3-1, no biases, tanh, adam, lr 0.01, 60000 steps, float64``."""
         n_in, hidden, n_out = self.shape
         biases = "biases" if self.values["bias"] else "no biases"
-        return f"{n_in}-{hidden}-{n_out}, {biases}, lr {self.lr:g}, {self.steps} steps, {self.dtype}"
+        recipe = "".join(f", {words}" for words in recipe_words(self.values))
+        return f"{n_in}-{hidden}-{n_out}, {biases}{recipe}, lr {self.lr:g}, {self.steps} steps, {self.dtype}"
+
+
+def recipe_words(values: Mapping[str, Any]) -> list[str]:
+    """The settings of `values` that are not the post's, in words: ``tanh``, ``adam``, ``momentum 0.5``."""
+    words = [values[name] for name in ("activation", "loss", "optimizer", "update") if values[name] != DEFAULTS[name]]
+    if values["optimizer"] in _settings.USES_MOMENTUM:
+        words.append(f"momentum {values['momentum']:g}")
+    if values["init"] != DEFAULTS["init"]:
+        words.append(f"init {_init_words(values['init'])}")
+    return words
 
 
 def differences(there: Recipe, here: Recipe) -> list[str]:

@@ -307,6 +307,12 @@ def sweep(
     steps: int = DEFAULTS["steps"],
     dtype: Any = DEFAULTS["dtype"],
     check_every: int = DEFAULTS["check_every"],
+    activation: str = DEFAULTS["activation"],
+    loss: str = DEFAULTS["loss"],
+    optimizer: str = DEFAULTS["optimizer"],
+    momentum: float = DEFAULTS["momentum"],
+    update: str = DEFAULTS["update"],
+    init: float | str = DEFAULTS["init"],
     threads: int | None = None,
     executor: Executor | None = None,
     chunk_size: int | None = None,
@@ -318,8 +324,9 @@ def sweep(
 
     X and y default to the XOR truth table; n_in and n_out come from their shapes.
     Seed s gives the network ``Network.random(n_in, hidden, n_out, seed=s, dtype=dtype,
-    bias=bias)`` trained for `steps` full-batch steps at learning rate `lr`: the same
-    numbers, bit for bit, as ``xorc.train(X, y, seed=s, ...)``. A network has learned
+    bias=bias, activation=activation, init=init)`` trained for `steps` steps at learning
+    rate `lr` by `loss`, `optimizer` (with `momentum`) and `update`, as ``Network.fit``
+    trains: the same numbers, bit for bit, as ``xorc.train(X, y, seed=s, ...)``. A network has learned
     the table when each output lies on the same side of 0.5 as its target (targets
     must not be 0.5 themselves) and its loss is finite; it is checked after 0,
     `check_every`, 2·`check_every`, ... steps and after the last (``learned_at``).

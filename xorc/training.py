@@ -28,12 +28,19 @@ def train(
     callback: Callback | None = None,
     verbose: bool = False,
     bias: bool = DEFAULTS["bias"],
+    activation: str = DEFAULTS["activation"],
+    loss: str = DEFAULTS["loss"],
+    optimizer: str = DEFAULTS["optimizer"],
+    momentum: float = DEFAULTS["momentum"],
+    update: str = DEFAULTS["update"],
+    init: float | str = DEFAULTS["init"],
 ) -> Network:
     """Train a fresh network on (X, y) and return it; the defaults are the post's program.
 
     X and y default to the XOR truth table; n_in and n_out come from their shapes.
-    The weights are drawn by ``Network.random(n_in, hidden, n_out, seed, dtype, bias)``,
-    then trained by ``Network.fit``; the network's ``history`` holds the loss at
+    The weights are drawn by ``Network.random(n_in, hidden, n_out, seed, dtype, bias,
+    activation, init)``, then trained by ``Network.fit`` with lr, steps, loss, optimizer,
+    momentum and update (see there); the network's ``history`` holds the loss at
     each log point. With verbose=True a progress line is printed at each of them.
     Ctrl-C raises KeyboardInterrupt within milliseconds (see ``Network.fit``), and the
     network is lost with it: to keep an interrupted run's network, make it with
@@ -44,7 +51,9 @@ def train(
     X, y = _validate.training_data(X, y, dtype)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-    net = Network.random(X.shape[1], hidden, y.shape[1], seed=seed, dtype=dtype, bias=bias)
+    net = Network.random(
+        X.shape[1], hidden, y.shape[1], seed=seed, dtype=dtype, bias=bias, activation=activation, init=init
+    )
 
     def report(step: int, loss: float) -> Any:
         if verbose:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .. import _binding, _memory, _simd
+from .. import _binding, _memory, _settings, _simd
 from .._learned import NOT_LEARNED
 from .._learned import on_target_side as on_target_side  # read from here too: the one definition of "learned"
 from ..network import drawing_bytes, initial_weights, weight_count
@@ -52,7 +52,7 @@ def chunk_bytes(recipe: Recipe, batch: int, level: int | None = None) -> int:
     """The bytes ``train_chunk`` holds at once for `batch` networks of `recipe`, at SIMD `level`
     (default: the one in use here).
 
-    Counted: the batch's weights (and biases), X and y, the lockstep workspace the level uses, and
+    Counted: the batch's weights (and biases) and optimizer state, X and y, the lockstep workspace the level uses, and
     one seed's initial weights as ``initial_weights`` draws them (a float64 stream
     and its copies in the recipe's dtype). Left out: the padding between the arrays,
     the losses and the outputs, a few hundred bytes per network.
@@ -61,7 +61,8 @@ def chunk_bytes(recipe: Recipe, batch: int, level: int | None = None) -> int:
     dtype = np.dtype(recipe.dtype)
     level = _simd.level() if level is None else level
     workspace = _binding.lockstep_workspace_bytes(recipe.X.shape[0], *recipe.shape, dtype, level)
-    held = (batch * weights + recipe.X.size + recipe.y.size) * dtype.itemsize + workspace
+    state = 2 * weights if recipe.optimizer in _settings.STATEFUL else 0  # the optimizer's, per network
+    held = (batch * (weights + state) + recipe.X.size + recipe.y.size) * dtype.itemsize + workspace
     return held + drawing_bytes(weights, dtype)
 
 
@@ -95,18 +96,21 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
     batch = seeds.size
     n_in, hidden, n_out = recipe.shape
     shapes = [(batch, n_in, hidden), (batch, hidden, n_out), recipe.X.shape, recipe.y.shape]
+    stateful = recipe.optimizer in _settings.STATEFUL
+    if stateful:
+        shapes.append((batch, _binding.optimizer_state_len(*recipe.shape, recipe.bias)))
     if recipe.bias:
         shapes += [(batch, hidden), (batch, n_out)]
     level = _simd.level()
     with _binding.allocating(*recipe.shape, nbytes=chunk_bytes(recipe, batch, level)):
         arrays = private_arrays(shapes, dtype)
     W1, W2, X, y = arrays[:4]
-    b1, b2 = (arrays[4], arrays[5]) if recipe.bias else (None, None)
+    state = arrays[4] if stateful else None
+    b1, b2 = (arrays[-2], arrays[-1]) if recipe.bias else (None, None)
     X[...], y[...] = recipe.X, recipe.y
     for index, seed in enumerate(seeds):
-        for target, source in zip(
-            (W1, W2, b1, b2), initial_weights(int(seed), *recipe.shape, dtype, recipe.bias), strict=True
-        ):
+        drawn = initial_weights(int(seed), *recipe.shape, dtype, recipe.bias, recipe.init, recipe.activation)
+        for target, source in zip((W1, W2, b1, b2), drawn, strict=True):
             if target is not None and source is not None:
                 target[index] = source
 
@@ -124,7 +128,7 @@ def train_chunk(recipe: Recipe, seeds: np.ndarray, stop: StopFlag | None = None)
         finish = done + count == recipe.steps  # the last step is always checked
         losses, outputs = train_networks(
             W1, W2, b1, b2, X, y, recipe.values, done, count, recipe.check_every, learned_at,
-            level=level, work=work, finish=finish,
+            level=level, work=work, finish=finish, state=state,
         )  # fmt: skip
         done += count
         if finish:
@@ -150,6 +154,7 @@ def train_networks(
     level: int | None = None,
     work: np.ndarray | None = None,
     finish: bool = False,
+    state: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Train a batch of independent networks of one shape in place for `steps` steps; (losses, outputs) after.
 
@@ -168,16 +173,20 @@ def train_networks(
     The networks train in lockstep (``xorc_train_lockstep_*``): side by side in the
     lanes of the processor's vector registers, at SIMD `level` (default: the one
     ``xorc.simd_level()`` names), each bit for bit as the scalar core trains it alone.
-    `work` (``_binding.lockstep_workspace``) may be passed to reuse one.
+    `work` (``_binding.lockstep_workspace``) may be passed to reuse one. `state` (batch,
+    ``_binding.optimizer_state_len``): the networks' optimizer state, None for gd; the
+    networks started from zero state at step 0, and have had one update per step since
+    (one per row with online updates), so it starts afresh when `first_step` is 0.
     """
     if level is None:
         level = _simd.level()
     if work is None:
         work = _binding.lockstep_workspace(X.shape[0], W1.shape[1], W1.shape[2], W2.shape[2], X.dtype, level)
+    per_step = X.shape[0] if options.get("update") == "online" else 1
     losses, outputs = _binding.train_lockstep(
         W1, W2, b1, b2, X, y, options, steps,
         first_step=first_step, check_every=check_every, learned_at=learned_at, level=level, work=work,
-        finish=finish,
+        finish=finish, state=state, updates_done=first_step * per_step, restart=first_step == 0,
     )  # fmt: skip
     return losses.astype(np.float64), outputs
 

@@ -158,14 +158,28 @@ def _read_contents(members: _npz.Members, fail: _npz.Fail) -> Contents:
     return Contents(recipe, seeds, arrays["losses"], arrays["outputs"], learned_at)
 
 
+def loss_terms(recipe: Recipe, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The recipe's loss of each network's outputs against y, in float64 (csrc/xorc.h's formulas: the cross-entropy
+    clips the outputs to [eps, 1 - eps] of the recipe's dtype), and the sum of its terms' sizes."""
+    y, out = recipe.y.astype(np.float64), outputs.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        if recipe.loss == "cross_entropy":
+            eps = float(np.finfo(recipe.dtype).eps)
+            p = np.clip(out, eps, 1 - eps)
+            terms = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+        else:
+            terms = (y - out) ** 2
+    return np.sum(terms, axis=(1, 2)), np.sum(np.abs(terms), axis=(1, 2))
+
+
 def _check_results(
     recipe: Recipe, losses: np.ndarray, outputs: np.ndarray, learned_at: np.ndarray, fail: _npz.Fail
 ) -> None:
     """The results are what training the recipe can produce, each and together.
 
-    Each: an output is a sigmoid's, in [0, 1] (or NaN, when training diverged); a loss is
-    a sum of squares, ≥ 0 (or NaN or +inf). Together: a finite loss is the SSE of the
-    outputs against y, within the rounding of its sum in the recipe's dtype; learned_at
+    Each: an output is a sigmoid's, in [0, 1] (or NaN, when training diverged); an SSE is
+    a sum of squares, ≥ 0 (or NaN or +inf). Together: a finite loss is the recipe's loss of
+    the outputs against y, within the rounding of its sum in the recipe's dtype; learned_at
     is a checked step, NOT_LEARNED or DIVERGED; never a step when the loss is not finite;
     the last step only when the final outputs are on their targets' side
     (``on_target_side``), and never NOT_LEARNED when they are and the loss is finite.
@@ -177,16 +191,16 @@ def _check_results(
         raise fail("learned_at holds a step that is not a checked step of the recipe")
     if np.any((outputs < 0) | (outputs > 1)):
         raise fail("its outputs hold a value outside [0, 1], which no sigmoid gives")
-    if np.any((losses < 0) | (losses == -np.inf)):
+    if recipe.loss == "sse" and np.any((losses < 0) | (losses == -np.inf)):
         raise fail("its losses hold a negative value, but a sum of squares is ≥ 0")
     finite = np.isfinite(losses)
-    with np.errstate(invalid="ignore", over="ignore"):
-        sse = np.sum((recipe.y.astype(np.float64) - outputs.astype(np.float64)) ** 2, axis=(1, 2))
-    # The core sums rows·n_out squares in the dtype: each operation rounds by at most one eps.
+    expected, size = loss_terms(recipe, outputs)
+    # The core sums rows·n_out terms in the dtype: each operation rounds by at most a few eps.
     terms = recipe.y.size
     eps, tiny = np.finfo(recipe.dtype).eps, np.finfo(recipe.dtype).tiny
-    if not np.all(np.abs(losses[finite] - sse[finite]) <= 4 * (terms + 2) * (eps * sse[finite] + tiny)):
-        raise fail("its losses are not the sums of squared errors of its outputs against y")
+    if not np.all(np.abs(losses[finite] - expected[finite]) <= 4 * (terms + 2) * (eps * size[finite] + tiny)):
+        what = "cross-entropies" if recipe.loss == "cross_entropy" else "sums of squared errors"
+        raise fail(f"its losses are not the {what} of its outputs against y")
     on_target = on_target_side(outputs, recipe.y)
     if np.any(~finite & ~unlearned):
         raise fail("learned_at holds a step for a network whose loss is not finite, which never learned")
