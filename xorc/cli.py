@@ -169,7 +169,9 @@ def _train_run(args: argparse.Namespace, done: _Done) -> int:
 
     try:
         # xorc.train's two steps, so that an interrupted run can say how far it came.
-        net = done.net = Network.random(X.shape[1], args.hidden, y.shape[1], args.seed, args.dtype, args.bias)
+        net = done.net = Network.random(
+            X.shape[1], args.hidden, y.shape[1], args.seed, args.dtype, args.bias, args.activation, args.init
+        )
         fit = {**recipe_values(args, FIT), "log_every": log_every}
         net.fit(X, y, callback=report, **fit)
     except DivergenceError as error:
@@ -198,6 +200,8 @@ def _train_run(args: argparse.Namespace, done: _Done) -> int:
             "shape": list(net.shape),
             **{option.name: getattr(args, option.name) for option in options_of(TRAIN) if option.model or option.sweep},
             "steps": step,
+            # "loss" is the loss after the last step; the loss function (the option) is "loss_function".
+            "loss_function": args.loss,
             "loss": loss,
             "inputs": X.tolist(),
             "targets": y.tolist(),
