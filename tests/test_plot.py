@@ -295,3 +295,26 @@ def test_parity3_value_labels_are_clear_of_the_target_markers(matplotlib):
         box = label.get_window_extent(renderer)
         _, marker_y = axes.transData.transform((row, target))
         assert not box.y0 - 2 <= marker_y <= box.y1 + 2, (row, label.get_text())  # 2 px: half the marker's line
+
+
+def test_twelve_settings_read_apart(matplotlib):
+    """Up to 12 settings (a --compare of three axes): each curve its own colour and line style, each
+    histogram panel's legend showing its curve's, the histograms in two columns."""
+    from matplotlib.colors import to_hex
+
+    from xorc.plotting import _sweep_figure
+
+    runs = [
+        xorc.sweep(range(4), steps=200, check_every=50, threads=1, activation=activation, init=init, bias=bias)
+        for activation in ("sigmoid", "tanh", "relu")
+        for init in (1.0, "glorot")
+        for bias in (False, True)
+    ]
+    figure = drawn(_sweep_figure(runs, [run.settings() for run in runs]))
+    curves, histograms = panels(figure)
+    looks = [(to_hex(line.get_color()), line.get_linestyle()) for line in curves.lines]
+    assert len(histograms) == 12 and len(looks) == 12 and len(set(looks)) == 12
+    assert len({round(axes.get_position().x0, 3) for axes in histograms}) == 2  # two columns
+    for axes, (colour, style) in zip(histograms, looks, strict=True):
+        legend = [(to_hex(line.get_color()), line.get_linestyle()) for line in axes.get_legend().get_lines()]
+        assert (colour, style) in legend

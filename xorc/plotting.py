@@ -252,8 +252,14 @@ def _note(axes: Axes, text: str) -> None:
 
 #: Learned and not learned, in every histogram; no curve of the right panel uses these colours.
 LEARNED, NOT_LEARNED = "#2a9d58", "#d1495b"
-#: One colour per setting's curve (and its histogram's legend), none of them green or red.
-SETTING_COLOURS = ["#1f6fb4", "#e09f3e", "#6a4c93", "#3a3a3a", "#17a2b8", "#b5838d", "#8c564b", "#f2c14e"]
+#: One colour per setting's curve (and its histogram's legend), none of them green or red: twelve
+#: that tell apart, and past six a dashed line too, so that up to twelve settings read apart.
+SETTING_COLOURS = [
+    "#1f6fb4", "#e09f3e", "#6a4c93", "#3a3a3a", "#17a2b8", "#b5838d",
+    "#8c564b", "#f2c14e", "#9a9a9a", "#e377c2", "#0b3c5d", "#bcbd22",
+]  # fmt: skip
+#: More settings than this get their histograms in two columns of smaller panels.
+ONE_COLUMN_MAX = 4
 
 
 def plot_sweep(
@@ -297,19 +303,29 @@ def _sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
     edges = np.geomspace(low / 1.05, high * 1.05, 61)
     # Every panel labels the same ticks: 1, 2 and 5 times each power of ten over a few
     # decades, the powers of ten alone over more (they would crowd the axis).
-    labelled = (1.0, 2.0, 5.0) if np.log10(edges[-1] / edges[0]) <= 4 else (1.0,)
+    # (Two columns of narrower panels: the powers of ten alone.)
+    narrow = len(runs) > ONE_COLUMN_MAX
+    labelled = (1.0, 2.0, 5.0) if np.log10(edges[-1] / edges[0]) <= 4 and not narrow else (1.0,)
 
     # A Figure of its own on the Agg canvas: no pyplot, so the caller's backend and figures are left alone.
-    # (One result gets one and a half panels' height, so its curve's legend has room.)
-    figure = Figure(figsize=(15, 2.0 + 2.3 * max(len(runs), 1.5)), dpi=110, layout="constrained")
+    # (One result gets one and a half panels' height, so its curve's legend has room.) Past
+    # ONE_COLUMN_MAX results, the histograms stand in two columns, each titled by what sets it apart.
+    columns = 1 if len(runs) <= ONE_COLUMN_MAX else 2
+    rows = -(-len(runs) // columns)
+    height = 2.0 + (2.3 if columns == 1 else 2.0) * max(rows, 1.5)
+    figure = Figure(figsize=(15 if columns == 1 else 18, height), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(_sweep_title(runs, labels), fontsize=13)
-    grid = figure.add_gridspec(len(runs), 2, width_ratios=[1.45, 1.0])
+    grid = figure.add_gridspec(rows, columns + 1, width_ratios=[1.45, 1.0] if columns == 1 else [1.0, 1.0, 1.2])
     first = figure.add_subplot(grid[0, 0])
-    axes = [first] + [figure.add_subplot(grid[row, 0], sharex=first) for row in range(1, len(runs))]
+    axes = [first] + [
+        figure.add_subplot(grid[number // columns, number % columns], sharex=first) for number in range(1, len(runs))
+    ]
     colours = [SETTING_COLOURS[number % len(SETTING_COLOURS)] for number in range(len(runs))]
-    _learning_curves(figure.add_subplot(grid[:, 1]), runs, labels, colours)
-    for axis, run, label, colour in zip(axes, runs, labels, colours, strict=True):
+    styles = [_line_style(number) for number in range(len(runs))]
+    _learning_curves(figure.add_subplot(grid[:, columns]), runs, labels, colours, styles)
+    titles = labels if columns == 1 else _differences([label.split(": ")[-1] for label in labels])
+    for axis, run, label, colour, style in zip(axes, runs, titles, colours, styles, strict=True):
         losses = np.clip(np.nan_to_num(run.losses, nan=high, posinf=high), edges[0], edges[-1])
         learned, missed = losses[run.learned], losses[~run.learned]
         low_ci, high_ci = run.ci95
@@ -324,12 +340,16 @@ def _sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
             label=[f"learned ({learned.size})", f"not learned ({missed.size})"],
         )
         if np.all((run.targets == 0) | (run.targets == 1)):
-            # An output on the wrong side of 0.5 is at least 0.5 from a 0/1 target and adds
-            # at least 0.25 to the SSE: every network left of this line has learned the table.
-            axis.axvline(0.25, color="0.3", linestyle="--", linewidth=1, label="loss 0.25: below it, always learned")
+            # An output on the wrong side of 0.5 is at least 0.5 from a 0/1 target and adds at
+            # least 0.25 to the SSE (ln 2 to the cross-entropy): every network left of this line
+            # has learned the table.
+            bound = np.log(2) if getattr(run.recipe, "loss", "sse") == "cross_entropy" else 0.25
+            axis.axvline(
+                bound, color="0.3", linestyle="--", linewidth=1, label=f"loss {bound:.3g}: below it, always learned"
+            )
         # The setting's curve on the right, in the colour that ties it to this panel.
         handles, names = axis.get_legend_handles_labels()
-        handles.append(Line2D([], [], color=colour, linewidth=3))
+        handles.append(Line2D([], [], color=colour, linewidth=3, linestyle=style))
         names.append("its curve, right")
         axis.set_xscale("log")
         axis.xaxis.set_major_locator(ticker.LogLocator(base=10, subs=labelled))
@@ -342,12 +362,26 @@ def _sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
             f"  (95% CI {100 * low_ci:.1f}% to {100 * high_ci:.1f}%)",
             fontsize=10,
         )
-        axis.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+        if columns == 1:
+            axis.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+        else:  # small panels: the legend inside, without the loss line's entry
+            keep = [k for k, name in enumerate(names) if not name.startswith("loss ")]
+            axis.legend(
+                [handles[k] for k in keep], [names[k] for k in keep], loc="upper left", fontsize=8, frameon=False
+            )
         axis.grid(axis="x", which="major", alpha=0.3)
     steps = {run.steps for run in runs}
     after = f" after {steps.pop()} steps" if len(steps) == 1 else ""
-    axes[-1].set_xlabel(f"final loss (sum of squared errors{after}, log scale)")
+    loss_names = {getattr(run.recipe, "loss", "sse") for run in runs}
+    what = "sum of squared errors" if loss_names == {"sse"} else "the recipe's loss"
+    for axis in axes[-columns:]:
+        axis.set_xlabel(f"final loss ({what}{after}, log scale)")
     return figure
+
+
+def _line_style(number: int) -> str:
+    """The line style of setting `number`: solid for the first six, then dashed."""
+    return "-" if number % len(SETTING_COLOURS) < 6 else "--"
 
 
 def _sweep_title(runs: Sequence[SweepResult], labels: Sequence[str]) -> str:
@@ -361,7 +395,9 @@ def _sweep_title(runs: Sequence[SweepResult], labels: Sequence[str]) -> str:
     return f"Sweep of {swept}: how often {what} learns the table, and how fast"
 
 
-def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[str], colours: Sequence[str]) -> None:
+def _learning_curves(
+    axes: Axes, runs: Sequence[SweepResult], labels: Sequence[str], colours: Sequence[str], styles: Sequence[str]
+) -> None:
     """The fraction of seeds that had learned by each checked step, one curve per result, with its final value.
 
     A curve counts a network from the first check at which it had learned (``learned_at``);
@@ -375,14 +411,14 @@ def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[s
     names = (
         [f"by step {runs[0].steps}"] if len(runs) == 1 else _differences([label.split(": ")[-1] for label in labels])
     )
-    for run, name, colour in zip(runs, names, colours, strict=True):
+    for run, name, colour, style in zip(runs, names, colours, styles, strict=True):
         steps, fraction = run.learning_curve()
         text = f"{name}: {100 * fraction[-1]:.1f}%"
         back = int(np.count_nonzero((run.learned_at >= 0) & ~run.learned))
         if back:
             text += f" ({100 * run.fraction_learned:.1f}% at the end)"
             crossed_back += back
-        axes.plot(steps, 100 * fraction, drawstyle="steps-post", color=colour, linewidth=2, label=text)
+        axes.plot(steps, 100 * fraction, drawstyle="steps-post", color=colour, linestyle=style, linewidth=2, label=text)
     axes.set_title("Had learned by step s (every output on its target's side of 0.5)", fontsize=10)
     axes.set_xlabel(
         f"steps (checked every {runs[0].check_every})" if len({r.check_every for r in runs}) == 1 else "steps"
@@ -401,7 +437,13 @@ def _learning_curves(axes: Axes, runs: Sequence[SweepResult], labels: Sequence[s
             f"{crossed_back} {networks} learned, then crossed back\nover 0.5. A curve counts each from its\n"
             "first time, so it can end above the share\nlearned at the end (in brackets)."
         )
-    axes.legend(loc="best", fontsize=9, alignment="left", framealpha=0.9, title=note, title_fontsize=9)
+    if len(runs) <= ONE_COLUMN_MAX:
+        axes.legend(loc="best", fontsize=9, alignment="left", framealpha=0.9, title=note, title_fontsize=9)
+    else:  # many curves: the legend below the panel, where it hides none of them
+        axes.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.07), fontsize=9, alignment="left", frameon=False,
+            title=note, title_fontsize=9,
+        )  # fmt: skip
 
 
 def _differences(names: Sequence[str]) -> list[str]:

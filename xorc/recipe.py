@@ -402,8 +402,8 @@ class Recipe:
 def recipe_words(values: Mapping[str, Any]) -> list[str]:
     """The settings of `values` that are not the post's, in words: ``tanh``, ``adam``, ``momentum 0.5``."""
     words = [values[name] for name in ("activation", "loss", "optimizer", "update") if values[name] != DEFAULTS[name]]
-    if values["optimizer"] in _settings.USES_MOMENTUM:
-        words.append(f"momentum {values['momentum']:g}")
+    if values["optimizer"] in _settings.USES_MOMENTUM:  # "momentum 0.9", "nesterov, momentum 0.9"
+        words = [word for word in words if word != "momentum"] + [f"momentum {values['momentum']:g}"]
     if values["init"] != DEFAULTS["init"]:
         words.append(f"init {_init_words(values['init'])}")
     return words
