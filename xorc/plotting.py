@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import numpy as np
 
@@ -379,7 +379,7 @@ def _sweep_figure(runs: Sequence[SweepResult], labels: Sequence[str]) -> Figure:
     return figure
 
 
-def _line_style(number: int) -> str:
+def _line_style(number: int) -> Literal["-", "--"]:
     """The line style of setting `number`: solid for the first six, then dashed."""
     return "-" if number % len(SETTING_COLOURS) < 6 else "--"
 
