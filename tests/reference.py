@@ -31,7 +31,8 @@ RPROP_START, RPROP_INCREASE, RPROP_DECREASE, RPROP_MAX, RPROP_MIN = 0.1, 1.2, 0.
 
 def sigmoid(z):
     """sigmoid(z) = 1 / (1 + e^-z)."""
-    return 1.0 / (1.0 + np.exp(-z))
+    with np.errstate(over="ignore"):  # e^-z = inf for z << 0: the sigmoid is then 0, as it should be
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def activate(z, activation="sigmoid"):
@@ -39,7 +40,11 @@ def activate(z, activation="sigmoid"):
     if activation == "sigmoid":
         return sigmoid(z)
     if activation == "tanh":
-        return np.tanh(z)
+        # the spec's tanh(z) = 2 / (1 + e^-2z) - 1, as the core computes it: np.tanh differs in
+        # the last bits, and rprop's sign tests of gradients near 0 (a saturated unit's) would
+        # turn those bits into different steps (scikit-learn's np.tanh is held to this within 1e-9)
+        with np.errstate(over="ignore"):  # e^-2z = inf for z << 0: tanh is then -1
+            return 2 / (1 + np.exp(-2 * z)) - 1
     if activation == "relu":
         return np.where(z > 0, z, np.zeros_like(z))  # z > 0 ? z : 0
     raise ValueError(f"unknown activation {activation!r}")
