@@ -1,7 +1,8 @@
 """xorc's rprop against FANN's iRPROP- (Debian's libfann-dev, libdoublefann), step by step.
 
     apt-get install libfann-dev       # FANN 2.2.0: libdoublefann.so.2
-    python bench/fann_rprop.py [--seeds 0:20] [--steps 200]
+    python bench/fann_rprop.py [--seeds 0:20] [--steps 200]   # exit 1 if FANN is not its model,
+                                                             # or xorc's first epoch not FANN's
 
 FANN is set up so that its conventions are the spec's where FANN lets them be: the 2-3-1
 XOR network with biases (FANN's bias neurons, value 1), FANN_SIGMOID with steepness 0.5
@@ -325,6 +326,15 @@ def main(argv: list[str] | None = None) -> int:
         epochs = [p[name] for p in parted if p[name] is not None]
         median = f"median {int(np.median(epochs))}" if epochs else ""
         print(f"  {text:46}  parts for {len(epochs):3d} of {len(parted)} seeds  {median}")
+    # What must hold, so that CI can run this as a check: the model of FANN's rule is FANN, to
+    # the last bit, and xorc's first epoch differs from FANN's only by FANN's float constants.
+    failed = [r["seed"] for r in rows if r["fann_vs_model"] != 0.0 or not r["first"] < 1e-7]
+    if failed:
+        print(
+            "bench/fann_rprop.py: FANN is not the model of its rule, or xorc's first epoch not FANN's, "
+            f"for seeds {failed}"
+        )
+        return 1
     return 0
 
 
