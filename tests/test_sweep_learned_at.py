@@ -216,7 +216,7 @@ def test_the_picture_draws_the_learning_curves(tmp_path):
 
     results = [xorc.sweep(range(30), lr=0.5, steps=900, check_every=30, bias=bias) for bias in (False, True)]
     axes = Figure().subplots()
-    _learning_curves(axes, results, ["off", "on"], SETTING_COLOURS[:2])
+    _learning_curves(axes, results, ["off", "on"], SETTING_COLOURS[:2], ["-", "-"])
     assert len(axes.lines) == 2
     for line, result in zip(axes.lines, results, strict=True):
         steps = result.learning_curve()[0]
