@@ -147,7 +147,7 @@ static REAL FN(formula)(int optimizer, REAL w, REAL g, REAL *first, REAL *second
     }
     case XORC_OPTIMIZER_RPROP: {
         REAL step = *first;
-        if (g * *second >= 0) {
+        if ((g >= 0 && *second >= 0) || (g <= 0 && *second <= 0)) {
             step = step * (REAL)1.2 < (REAL)50 ? step * (REAL)1.2 : (REAL)50;
         } else {
             step = step * (REAL)0.5 > 0 ? step * (REAL)0.5 : 0;
@@ -160,6 +160,20 @@ static REAL FN(formula)(int optimizer, REAL w, REAL g, REAL *first, REAL *second
     default:
         return w - lr_r * g;
     }
+}
+
+/* RPROP's sign test on gradients whose product underflows: g = -tiny after gprev = +tiny is a
+ * sign change (the weight stays, the step halves), though g gprev rounds to -0. */
+static void FN(recipe_rprop_tiny)(struct tally *t)
+{
+    const REAL tiny = TINY_GRADIENT;
+    REAL W[1] = {1}, state[2] = {(REAL)0.1, tiny}, grad[1] = {-tiny};
+    xorc_options options = FN(recipe)(0, 0, XORC_OPTIMIZER_RPROP, 0, 0.1, 0);
+    options.updates_done = 1;
+    const int status = FN(xorc_update)(W, state, grad, 1, &options);
+    check(t, status == XORC_OK && W[0] == 1 && state[0] == (REAL)0.05 && state[1] == 0,
+          "rprop (%s) with gradients whose product underflows: W %g, step %g, gprev %g", REAL_NAME,
+          (double)W[0], (double)state[0], (double)state[1]);
 }
 
 /* xorc_update_* of every optimizer, four updates in a row (the first a restart), against
@@ -428,6 +442,34 @@ static void FN(recipe_refusals)(struct tally *t)
               && memcmp(b.W1, W1_before, 18 * sizeof(REAL)) == 0,
           "recipe options (%s), adam without optimizer state: train %d, lockstep %d, update %d",
           REAL_NAME, single, lockstep, update);
+    /* Updates that would pass int64 (Adam's t), and mu that rounds to 1 in float. */
+    options = FN(recipe)(0, 0, XORC_OPTIMIZER_ADAM, 1, 0.1, 2);
+    options.updates_done = (uint64_t)INT64_MAX - 7; /* 2 online steps of 4 rows: 8 updates */
+    check(t,
+          FN(xorc_train)(b.W1, NULL, b.W2, NULL, state, loss, out, NULL, work, work_len, b.X, b.y,
+                         4, 2, 3, 1, &options)
+              == XORC_ERR_SIZE,
+          "recipe options (%s): updates beyond int64 not refused", REAL_NAME);
+    options = FN(recipe)(0, 0, XORC_OPTIMIZER_MOMENTUM, 0, 0.1, 2);
+    options.momentum = 0.99999999;
+    check(t,
+          FN(xorc_update)(b.W1, state, grad, 6, &options)
+              == (REAL_IS_FLOAT_TEST ? XORC_ERR_OPTION : XORC_OK),
+          "recipe options (%s): momentum 0.99999999 (1 in float)", REAL_NAME);
+    /* A restart of 0 steps leaves the state as it is. */
+    for (size_t p = 0; p < 3 * state_len; p++) {
+        state[p] = (REAL)7;
+    }
+    options = FN(recipe)(0, 0, XORC_OPTIMIZER_ADAM, 0, 0.1, 0);
+    options.restart = 1;
+    int kept =
+        FN(xorc_train_lockstep)(b.W1, NULL, b.W2, NULL, state, loss, out, NULL, work, work_len, b.X,
+                                b.y, 4, 2, 3, 1, 3, &options, XORC_SIMD_SCALAR)
+        == XORC_OK;
+    for (size_t p = 0; p < 3 * state_len; p++) {
+        kept &= state[p] == (REAL)7;
+    }
+    check(t, kept, "recipe options (%s): a restart of 0 steps changed the state", REAL_NAME);
     check(t,
           state_len == 18 && xorc_optimizer_state_len(2, 3, 1, 1) == 26
               && xorc_optimizer_state_len(0, 3, 1, 0) == 0
@@ -449,6 +491,7 @@ static void FN(test_recipes)(struct tally *t, int max_level)
         }
     }
     FN(recipe_updates)(t);
+    FN(recipe_rprop_tiny)(t);
     FN(recipe_refusals)(t);
 
     /* The seed shape (its instances of each activation), and a shape with biases on rows

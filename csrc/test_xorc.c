@@ -200,6 +200,8 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 #define FD_TOL 1e-6
 /* The seed program's own float64 numbers, as tests/test_seed_program.py checks them. */
 #define SEED_TOL 1e-9
+#define TINY_GRADIENT 1e-170
+#define REAL_IS_FLOAT_TEST 0
 #include "test_cases.h"
 #include "test_lockstep.h"
 #include "test_recipes.h"
@@ -211,6 +213,8 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 #undef FD_FLOOR
 #undef FD_TOL
 #undef SEED_TOL
+#undef TINY_GRADIENT
+#undef REAL_IS_FLOAT_TEST
 
 /* ---- float ---- */
 #define REAL float
@@ -232,6 +236,8 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 /* 60000 float steps drift from the float64 run: measured 2.4e-6 in the loss and 5.6e-6 in an
  * output. */
 #define SEED_TOL 1e-4
+#define TINY_GRADIENT 1e-23f
+#define REAL_IS_FLOAT_TEST 1
 #include "test_cases.h"
 #include "test_lockstep.h"
 #include "test_recipes.h"
@@ -243,6 +249,8 @@ static const struct dims WORKSPACE_OVERFLOW = {1, 1, ELEMENTS_MAX / 2 + 1, 1};
 #undef FD_FLOOR
 #undef FD_TOL
 #undef SEED_TOL
+#undef TINY_GRADIENT
+#undef REAL_IS_FLOAT_TEST
 
 /* Every status code has its own description; unknown codes get one too. */
 static void test_strerror(struct tally *t)

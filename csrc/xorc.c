@@ -49,6 +49,16 @@ int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out)
            && xorc_mul_within(n_hidden, n_out, limit, &unused);
 }
 
+int xorc_updates_fit(const xorc_options *options, size_t n)
+{
+    const uint64_t per_step = options->online ? (uint64_t)n : 1;
+    const uint64_t room = (uint64_t)INT64_MAX
+                          - (options->updates_done <= (uint64_t)INT64_MAX ? options->updates_done
+                                                                          : (uint64_t)INT64_MAX);
+    return options->updates_done <= (uint64_t)INT64_MAX
+           && (options->steps == 0 || options->steps <= room / per_step);
+}
+
 int xorc_checked_steps_fit(const xorc_options *options)
 {
     return options->check_every == 0
@@ -66,7 +76,8 @@ int xorc_options_check(const xorc_options *options, int is_float, int uses_lr)
     if (options->activation < XORC_ACTIVATION_SIGMOID || options->activation > XORC_ACTIVATION_RELU
         || options->loss < XORC_LOSS_SSE || options->loss > XORC_LOSS_CROSS_ENTROPY
         || options->optimizer < XORC_OPTIMIZER_GD || options->optimizer > XORC_OPTIMIZER_RPROP
-        || !(mu >= 0 && mu < 1) || (options->online != 0 && options->online != 1)
+        || !(mu >= 0 && mu < 1) || (is_float && !((float)mu < 1))
+        || (options->online != 0 && options->online != 1)
         || (options->online && options->optimizer == XORC_OPTIMIZER_RPROP)) {
         return XORC_ERR_OPTION;
     }

@@ -83,9 +83,10 @@ enum { XORC_LOSS_SSE = 0, XORC_LOSS_CROSS_ENTROPY = 1 };
  *             p += (-lr_t m) / (sqrt(s) + eps),  lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)
  *             computed in double (libm's pow) and rounded to the precision once;
  *             b1 = 0.9, b2 = 0.999, eps = 1e-8
- *   rprop     if g gprev >= 0: step = min(1.2 step, 50), else step = max(0.5 step, 0)
- *             and g = 0; then p -= sign(g) step (sign(0) = 0) and gprev = g. Steps
- *             start at 0.1; lr is not used.
+ *   rprop     if g and gprev have the same sign (or either is 0): step = min(1.2 step, 50),
+ *             else step = max(0.5 step, 0) and g = 0; then p -= sign(g) step (sign(0) = 0)
+ *             and gprev = g. Steps start at 0.1; lr is not used. (The signs are compared,
+ *             not the product g gprev, which can underflow to 0 for tiny gradients.)
  * Each network's optimizer state (v; m and s; step and gprev) is the caller's: see
  * xorc_optimizer_state_len.
  */
@@ -113,15 +114,17 @@ enum {
  *                checked as they stand after its last step (below)
  *   loss         XORC_LOSS_*
  *   optimizer    XORC_OPTIMIZER_*
- *   momentum     mu of momentum and nesterov: 0 <= mu < 1
+ *   momentum     mu of momentum and nesterov: 0 <= mu < 1 (for _s, also once rounded to float)
  *   online       0: a step is one update from the gradient over all rows; 1: a step
  *                is one pass over the rows in order, one update from each row's
  *                gradient (not with rprop). A learned check at step s (below) sees
  *                the network as it stood after s steps.
  *   updates_done the updates the optimizer state has seen before this call (Adam's
- *                t: the call's first update has t = updates_done + 1)
+ *                t: the call's first update has t = updates_done + 1); with the call's
+ *                updates (steps, times n online) it must fit an int64
  *   restart      nonzero: the optimizer state is set to its start before the call's
- *                first update (v, m, s and gprev 0; rprop's steps 0.1), not read
+ *                first update (v, m, s and gprev 0; rprop's steps 0.1), not read; a
+ *                call of 0 steps leaves it as it is
  */
 typedef struct xorc_options {
     double lr;

@@ -48,6 +48,9 @@ int xorc_sizes_ok(size_t n, size_t n_in, size_t n_hidden, size_t n_out);
  * must fit one. */
 int xorc_checked_steps_fit(const xorc_options *options);
 
+/* The optimizer's updates after the call, updates_done + steps (times n online), fit an int64. */
+int xorc_updates_fit(const xorc_options *options, size_t n);
+
 /* The options an entry point checks: every field known and in its range, and, where
  * it uses lr (uses_lr), lr finite and > 0, also once rounded to the precision
  * (is_float). XORC_OK or the status. */

@@ -164,8 +164,8 @@ XORC_INLINE void FN(group_run)(VR *restrict state, REAL *restrict W1, REAL *rest
     REAL *const kept = opts->optimizer != XORC_OPTIMIZER_GD ? opt_state : NULL;
     (void)FN(group_load)(&g, state + at[XORC_PART_XS] * BLOCKS, state + at[XORC_PART_TS] * BLOCKS,
                          learned, W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL,
-                         opts->restart ? NULL : kept, checks ? learned_at : NULL, X, y, first,
-                         batch, n, n_in, n_hidden, n_out);
+                         opts->restart && opts->steps > 0 ? NULL : kept, checks ? learned_at : NULL,
+                         X, y, first, batch, n, n_in, n_hidden, n_out);
     (void)FN(group_train)(&g, sse, learned, X, y, n, n_in, n_hidden, n_out, b_given, act, binary,
                           online, opts);
     (void)FN(group_store)(W1, b_given ? b1 : NULL, W2, b_given ? b2 : NULL, kept, loss, out,

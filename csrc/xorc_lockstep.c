@@ -148,8 +148,8 @@ static int lockstep_check(const void *W1, const void *b1, const void *W2, const 
     }
     if (!batch_ok(batch, n, n_in, n_hidden, n_out)
         || xorc_lockstep_workspace_len(n, n_in, n_hidden, n_out, XORC_SIMD_SCALAR) == 0
-        || !state_ok(batch, n_in, n_hidden, n_out, b1 != NULL)
-        || !xorc_checked_steps_fit(options)) {
+        || !state_ok(batch, n_in, n_hidden, n_out, b1 != NULL) || !xorc_checked_steps_fit(options)
+        || !xorc_updates_fit(options, n)) {
         return XORC_ERR_SIZE;
     }
     const int status = xorc_options_check(options, is_float, 1);

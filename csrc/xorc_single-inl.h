@@ -264,8 +264,8 @@ int PUB(xorc_train)(REAL *W1, REAL *b1, REAL *W2, REAL *b2, REAL *opt_state, REA
     }
     /* Sizes that fit can still add up to a workspace length that does not (then 0). */
     const size_t needed = xorc_train_workspace_len(n_in, n_hidden, n_out);
-    if (!xorc_sizes_ok(n, n_in, n_hidden, n_out) || needed == 0
-        || !xorc_checked_steps_fit(options)) {
+    if (!xorc_sizes_ok(n, n_in, n_hidden, n_out) || needed == 0 || !xorc_checked_steps_fit(options)
+        || !xorc_updates_fit(options, n)) {
         return XORC_ERR_SIZE;
     }
     const int status = xorc_options_check(options, REAL_IS_FLOAT, 1);

@@ -399,7 +399,10 @@ XORC_INLINE void FN(optimize)(const struct FN(rule) * rule, VR *restrict W, VR *
     case XORC_OPTIMIZER_RPROP: {
         const VR up_max = zero + (REAL)XORC_RPROP_MAX;
         for (size_t p = 0; p < count; p++) {
-            const VM same = (VM)(grad[p] * second[p] >= (REAL)0);
+            /* The signs compared, not their product, which can underflow to -0 (a sign
+             * change missed) for tiny gradients; a zero is of either sign. */
+            const VM same = ((VM)(grad[p] >= (REAL)0) & (VM)(second[p] >= (REAL)0))
+                            | ((VM)(grad[p] <= (REAL)0) & (VM)(second[p] <= (REAL)0));
             const VR up = first[p] * (REAL)XORC_RPROP_UP;
             const VR down = first[p] * (REAL)XORC_RPROP_DOWN;
             const VR step = SELECT(same, SELECT((VM)(up < up_max), up, up_max),
@@ -878,7 +881,7 @@ XORC_INLINE void FN(group_train)(const struct FN(group) * g, VR *restrict loss,
     if (check_every > 0 && first_step <= UINT64_MAX - (check_every - 1)) {
         next_check = (first_step + check_every - 1) / check_every * check_every;
     }
-    if (opts->restart && opts->optimizer != XORC_OPTIMIZER_GD) {
+    if (opts->restart && steps > 0 && opts->optimizer != XORC_OPTIMIZER_GD) {
         FN(optimizer_start)(opts->optimizer, g->mW1, g->sW1, n_in * n_hidden);
         FN(optimizer_start)(opts->optimizer, g->mW2, g->sW2, n_hidden * n_out);
         if (b_given) {

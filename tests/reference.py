@@ -173,9 +173,10 @@ class Optimizer:
         p += (-lr_t * m) / (np.sqrt(s) + p.dtype.type(ADAM_EPSILON))
 
     def _rprop(self, p, g, step, gprev):
-        # iRPROP- (FANN's): where g gprev >= 0, step = min(1.2 step, 50); where g gprev < 0,
-        # step = max(0.5 step, 0) and g is taken as 0.  p -= sign(g) step;  gprev = g.
-        same = g * gprev >= 0
+        # iRPROP- (FANN's): where g and gprev have the same sign (or one is 0), step = min(1.2 step,
+        # 50); where they differ, step = max(0.5 step, 0) and g is taken as 0.  p -= sign(g) step;
+        # gprev = g. (Signs, not the product g gprev, which underflows to 0 for tiny gradients.)
+        same = ((g >= 0) & (gprev >= 0)) | ((g <= 0) & (gprev <= 0))
         grown = np.minimum(step * RPROP_INCREASE, RPROP_MAX)
         shrunk = np.maximum(step * RPROP_DECREASE, RPROP_MIN)
         step[...] = np.where(same, grown, shrunk)

@@ -82,6 +82,22 @@ def test_a_bad_setting_is_a_value_error_naming_it(keyword, value, words):
             assert word in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    "keywords, words",
+    [
+        (dict(init=1e308), "init must be a number > 0 and at most"),  # 2a overflows float64
+        (dict(init=1e200, dtype="float32"), "(float32)"),
+        (dict(momentum=0.99999999, dtype="float32", optimizer="momentum"), "rounds to 1"),
+        (dict(X=[[0, 0], [1, 1]], y=[[0], [2]], loss="cross_entropy"), "targets y in [0, 1], got 2"),
+    ],
+)
+def test_settings_beyond_what_the_precision_or_the_loss_holds_are_refused(keywords, words):
+    for call in (xorc.train, lambda **kw: xorc.sweep(range(2), **kw)):
+        with pytest.raises(ValueError) as raised:
+            call(steps=1, **keywords)
+        assert words in str(raised.value)
+
+
 def test_rprop_with_online_updates_is_refused_everywhere():
     with pytest.raises(ValueError, match="update='online' cannot be used with optimizer='rprop'"):
         xorc.train(optimizer="rprop", update="online", steps=1)
@@ -239,6 +255,8 @@ def rewritten(path, meta_changes=None, arrays=None, drop=()):
         (dict(meta_changes={"optimizer_state": {"optimizer": "adam", "momentum": 0.9, "updates": 3}}), "momentum"),
         (dict(meta_changes={"optimizer_state": {"optimizer": "adam", "momentum": None, "updates": 0}}), "updates"),
         (dict(meta_changes={"activation": "swish"}), "activation"),
+        (dict(arrays={"optimizer_state": np.concatenate([np.zeros(9), -np.ones(9)])}), "negative second moment"),
+        (dict(arrays={"format_version": np.array(1, dtype=np.int64)}), "format version 1 has no"),
         (dict(meta_changes={"optimizer": "sgd"}), "optimizer"),
     ],
 )

@@ -12,6 +12,8 @@ import math
 import numbers
 from typing import Any
 
+import numpy as np
+
 #: The hidden layer's activation (the output layer's is always the sigmoid).
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 #: The loss: the seed's sum of squared errors, or the cross-entropy (log-loss).
@@ -43,11 +45,17 @@ def choice(name: str, choices: tuple[str, ...]):
     return check
 
 
-def momentum(value: Any, _: Any = None) -> float:
-    """mu of momentum and Nesterov: a real number with 0 <= mu < 1."""
+def momentum(value: Any, earlier: Any = None) -> float:
+    """mu of momentum and Nesterov: a real number with 0 <= mu < 1, also once rounded to the precision
+    (`earlier`'s dtype, where known: 0.99999999 is 1 in float32)."""
     mu = _real(value)
+    dtype = (earlier or {}).get("dtype")
     if mu is None or not 0 <= mu < 1:
         raise ValueError(f"momentum must be a number from 0 up to (not including) 1, got {_short(value)}")
+    if dtype is not None and not np.dtype(dtype).type(mu) < 1:
+        raise ValueError(
+            f"momentum must be below 1 in {np.dtype(dtype).name} too, got {_short(value)} (it rounds to 1)"
+        )
     return mu
 
 
@@ -77,14 +85,26 @@ def update(value: Any, earlier: Any) -> str:
     return mode
 
 
-def init(value: Any, _: Any = None) -> float | str:
-    """The initial weights' range: a finite number a > 0 (uniform in [-a, a)), or "glorot"."""
+def init(value: Any, earlier: Any = None) -> float | str:
+    """The initial weights' range: a number a > 0 (uniform in [-a, a)) whose 2a the precision holds
+    (`earlier`'s dtype, where known; float64's otherwise), or "glorot"."""
     if isinstance(value, str) and value == "glorot":
         return value
     a = _real(value)
-    if a is None or not 0 < a < math.inf:
-        raise ValueError(f"init must be a finite number > 0 or 'glorot', got {_short(value)}")
+    dtype = np.dtype((earlier or {}).get("dtype") or np.float64)
+    largest = float(np.finfo(dtype).max) / 2
+    if a is None or not 0 < a <= largest:
+        raise ValueError(
+            f"init must be a number > 0 and at most {largest:.3g} ({dtype.name}), or 'glorot', got {_short(value)}"
+        )
     return a
+
+
+def targets_for(loss: str, y: np.ndarray) -> None:
+    """The cross-entropy is of probabilities: its targets must lie in [0, 1] (as scikit-learn's labels do)."""
+    if loss == "cross_entropy" and not bool(np.all((y >= 0) & (y <= 1))):
+        outside = y[~((y >= 0) & (y <= 1))].flat[0]
+        raise ValueError(f"loss='cross_entropy' needs targets y in [0, 1], got {outside:g}")
 
 
 def init_flag(text: str) -> float | str:

@@ -18,6 +18,8 @@ DTYPES = ("float32", "float64")
 
 #: The largest seed numpy's RandomState (and so xorc) accepts.
 SEED_MAX = 2**32 - 1
+#: The largest count of steps or updates (an int64, as the core keeps them).
+INT64_MAX = 2**63 - 1
 _DTYPES = frozenset(np.dtype(name) for name in DTYPES)
 
 

@@ -148,6 +148,20 @@ def _state_meta_ok(value: Any) -> bool:
     return momentum is None
 
 
+#: The recipe's options that model files keep from format 2 on.
+_FORMAT_2_OPTIONS = ("activation", "optimizer", "momentum", "update", "init")
+
+
+def _check_state(state: np.ndarray, optimizer: str, fail: _Fail) -> None:
+    """Values the optimizer can have reached: Adam's second moments (the second half) ≥ 0, RPROP's step
+    sizes (the first half) within [0, 50]."""
+    first, second = state[: state.size // 2], state[state.size // 2 :]
+    if optimizer == "adam" and np.any(second < 0):
+        raise fail("optimizer_state holds a negative second moment of Adam's, which is a mean of squares")
+    if optimizer == "rprop" and np.any((first < 0) | (first > 50)):
+        raise fail("optimizer_state holds an RPROP step size outside [0, 50]")
+
+
 def _plain(value: Any) -> Any:
     """A numpy scalar or dtype as the Python number, bool or str it holds (JSON knows only those)."""
     if isinstance(value, np.dtype):
@@ -251,6 +265,8 @@ def _read_network(members: _npz.Members, fail: _npz.Fail) -> Network:
             raise fail("optimizer_state contains NaN or infinity")
     elif "optimizer_state" in members:
         raise fail("holds an optimizer_state array but its metadata says the network has none")
+    if state is not None:
+        _check_state(state, meta["optimizer_state"]["optimizer"], fail)
     try:
         net = Network(weights["W1"], weights["W2"], weights.get("b1"), weights.get("b2"), meta["activation"])
     except (TypeError, ValueError) as error:
@@ -271,8 +287,11 @@ def _read_network(members: _npz.Members, fail: _npz.Fail) -> Network:
 def _read_meta(members: _npz.Members, fail: _npz.Fail, version: int) -> dict[str, Any]:
     """The metadata, parsed and checked field by field."""
     meta = members.read_meta()
-    if version < 2:  # before optimizers: none had state
-        meta.setdefault("optimizer_state", None)
+    if version < 2:  # before recipes: the defaults, and no optimizer state
+        newer = [key for key in ("optimizer_state", *_FORMAT_2_OPTIONS) if key in meta]
+        if newer or "optimizer_state" in members:
+            raise fail(f"format version {version} has no {(newer or ['optimizer_state'])[0]!r}")
+        meta["optimizer_state"] = None
     values = _check_meta(meta, fail, lambda key: f"the metadata's {key!r}")
     return {**meta, **values}
 

@@ -139,7 +139,7 @@ class Network:
         seed = _validate.seed(seed)
         bias = _validate.flag("bias", bias)
         activation = BY_NAME["activation"].check(activation, {})
-        init = BY_NAME["init"].check(init, {})
+        init = BY_NAME["init"].check(init, {"dtype": dtype})
         net = cls(*initial_weights(seed, n_in, hidden, n_out, dtype, bias, init, activation), activation=activation)
         net.settings.seed = seed
         net.settings.init = init
@@ -285,9 +285,13 @@ class Network:
         weights = [w for w in (self._W1, self._W2, self._b1, self._b2) if w is not None]
         X, y = (a.copy() if any(np.may_share_memory(a, w) for w in weights) else a for a in (X, y))
 
+        _settings.targets_for(options["loss"], y)
         # The optimizer's state: the network's own if it is this optimizer's, else a fresh one.
         key = _state_key(options["optimizer"], options["momentum"])
         fresh = key != self._state_key
+        per_step = X.shape[0] if options["update"] == "online" else 1
+        if (0 if fresh else self._state_updates) + steps * per_step > _validate.INT64_MAX:
+            raise ValueError(f"steps={steps}: the optimizer state would count more than {_validate.INT64_MAX} updates")
         state = None
         if options["optimizer"] in _settings.STATEFUL:
             state = self._state if not fresh and self._state is not None else self._new_state()

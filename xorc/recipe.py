@@ -375,6 +375,7 @@ class Recipe:
         values = {**{option.name: option.default for option in options_of(SWEEP)}, **given}
         del values["task"]
         values = check(SWEEP, values)
+        _settings.targets_for(values["loss"], y)
         return cls(X=X, y=y, values=values)
 
     @property
