@@ -452,6 +452,7 @@ static void FN(recipe_refusals)(struct tally *t)
           "recipe options (%s): updates beyond int64 not refused", REAL_NAME);
     options = FN(recipe)(0, 0, XORC_OPTIMIZER_MOMENTUM, 0, 0.1, 2);
     options.momentum = 0.99999999;
+    options.restart = 1; /* the state, never written so far, is not read */
     check(t,
           FN(xorc_update)(b.W1, state, grad, 6, &options)
               == (REAL_IS_FLOAT_TEST ? XORC_ERR_OPTION : XORC_OK),
